@@ -1,0 +1,403 @@
+"""The `tracker` command: argument parsing and printing; the work is done by the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from tracker import __version__
+from tracker.errors import InputError, TrackerError
+
+EPILOG = "Run `tracker COMMAND --help` for a command's options and an example."
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    # name: (one-line help, example)
+    "init": ("Create the store (or migrate it) and load the gazetteer and conflict registry.",
+             "tracker init --db data/tracker.duckdb"),
+    "ingest": ("Score and store articles from .txt/.html/.json/.jsonl files or folders (or the bundled samples).",
+               "tracker ingest ~/news/2025-03/ --samples"),
+    "positions": ("Where each country (or holder) stands on each topic now, with the sentence that weighs most.",
+                  "tracker positions --topic peacekeeping --conflict russia-ukraine"),
+    "trend": ("The time series of one country or holder on a topic.",
+              "tracker trend ITA --topic peacekeeping --freq 1w"),
+    "shifts": ("When a country's position changed sign or moved sharply, with the statements before and after.",
+               "tracker shifts --topic ceasefire"),
+    "evidence": ("The statements behind a country/holder, topic and day: the sentences that produced the figures.",
+                 "tracker evidence --country RUS --topic ceasefire --day 2025-03-18"),
+    "sql": ("Run SQL over the store's tables and views; $name parameters come from --param.",
+            "tracker sql \"SELECT * FROM positions WHERE country = $c\" --param c=ITA"),
+    "export": ("Write statements and articles as Parquet, partitioned by month (Hive style).",
+               "tracker export --parquet exports/"),
+    "score": ("Score articles given as JSONL (stdin or files) and print one statement per line as JSONL; no store.",
+              "tracker score < articles.jsonl > statements.jsonl"),
+    "explain": ("Show how the scorer read an article: each sentence, cue, holder, topic, polarity and score.",
+                "tracker explain article.txt --published 2025-03-15 --trace"),
+    "runs": ("List the most recent job runs and what each did.", "tracker runs --limit 5"),
+}
+
+
+def _out(df: Any, fmt: str, limit: int | None = None) -> None:
+    import polars as pl
+
+    if limit is not None and df.height > limit:
+        df = df.head(limit)
+    if fmt == "csv":
+        sys.stdout.write(df.write_csv())
+    elif fmt == "json":
+        sys.stdout.write(df.write_json() + "\n")
+    elif fmt == "jsonl":
+        sys.stdout.write(df.write_ndjson())
+    else:
+        if df.height == 0:
+            print("(no rows)")
+            return
+        width = os.get_terminal_size().columns if sys.stdout.isatty() else 200
+        with pl.Config(tbl_rows=df.height, tbl_cols=-1, fmt_str_lengths=70, tbl_hide_column_data_types=True,
+                       tbl_hide_dataframe_shape=True, tbl_width_chars=max(width, 100), tbl_formatting="ASCII_MARKDOWN",
+                       float_precision=3):
+            print(df)
+
+
+def _table_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("table", "csv", "json", "jsonl"), default="table",
+                   help="output format (default: a readable table)")
+    p.add_argument("--limit", type=int, default=None, help="print at most this many rows")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tracker",
+        description="Who supports or opposes a ceasefire, and who will send peacekeepers: a DuckDB time series "
+                    "built from the news.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"stance-tracker {__version__}")
+    parser.add_argument("--db", help="the DuckDB store (default: $TRACKER_DB or ./data/tracker.duckdb)")
+    parser.add_argument("--config", help="a TOML config file (default: $TRACKER_CONFIG or ./tracker.toml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str) -> argparse.ArgumentParser:
+        summary, example = COMMANDS[name]
+        return sub.add_parser(name, help=summary, description=f"{summary}\n\nExample:\n  {example}",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    add("init")
+    p = add("ingest")
+    p.add_argument("paths", nargs="*", help="files or folders (.txt, .html, .json, .jsonl)")
+    p.add_argument("--samples", action="store_true", help="also ingest the sample articles bundled with the package")
+    p.add_argument("--batch-size", type=int, default=32, help="articles scored and written per transaction")
+
+    p = add("positions")
+    p.add_argument("--topic", choices=("ceasefire", "peacekeeping"))
+    p.add_argument("--conflict", help="a conflict id, e.g. russia-ukraine (see `tracker sql \"FROM conflicts\"`)")
+    p.add_argument("--country", help="one country code (ISO3) or organisation code")
+    p.add_argument("--by-holder", action="store_true", help="one row per holder (person, state, organisation)")
+    p.add_argument("--as-of", help="UTC date or time; default: the newest statement")
+    p.add_argument("--half-life", type=float, help="days after which a statement weighs half (default from config)")
+    p.add_argument("--window", type=int, help="ignore statements older than this many days")
+    _table_args(p)
+
+    p = add("trend")
+    p.add_argument("who", help="a country code (ITA), a holder id (person:giorgia-meloni) or a name (Meloni)")
+    p.add_argument("--topic", choices=("ceasefire", "peacekeeping"))
+    p.add_argument("--conflict")
+    p.add_argument("--freq", default="1d", help="bucket size: 1d, 1w, 1mo, 1q, 1y (default 1d)")
+    p.add_argument("--start", help="first day (YYYY-MM-DD)")
+    p.add_argument("--stop", help="last day (YYYY-MM-DD)")
+    _table_args(p)
+
+    p = add("shifts")
+    p.add_argument("--topic", choices=("ceasefire", "peacekeeping"))
+    p.add_argument("--conflict")
+    p.add_argument("--country")
+    p.add_argument("--half-life", type=float)
+    p.add_argument("--min-level", type=float, help="a sign change needs both sides at least this far from zero")
+    p.add_argument("--min-move", type=float, help="or a move at least this large")
+    _table_args(p)
+
+    p = add("evidence")
+    p.add_argument("--country")
+    p.add_argument("--holder", help="a holder id, e.g. person:keir-starmer or state:RUS")
+    p.add_argument("--topic", choices=("ceasefire", "peacekeeping"))
+    p.add_argument("--conflict")
+    p.add_argument("--day", help="one UTC day (YYYY-MM-DD)")
+    p.add_argument("--start")
+    p.add_argument("--stop")
+    p.add_argument("--statement", help="one statement id")
+    p.add_argument("--story", help="one story id (all copies of a syndicated story)")
+    _table_args(p)
+
+    p = add("sql")
+    p.add_argument("query", help="SQL text; tables: statements, articles, sources, runs, actors, conflicts, ...")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind $NAME to VALUE")
+    _table_args(p)
+
+    p = add("export")
+    p.add_argument("--parquet", required=True, metavar="DIR", help="folder to write statements/ and articles/ into")
+
+    p = add("score")
+    p.add_argument("files", nargs="*", help="JSONL files (default: stdin); fields id, text, published, title, url, source")
+    p.add_argument("--full", action="store_true", help="parse every paragraph (slower; same statements)")
+
+    p = add("explain")
+    p.add_argument("article", help="a .txt/.html/.json/.jsonl file (first article) or an article id or URL in the store")
+    p.add_argument("--published", help="the article's date, when the file does not say (YYYY-MM-DD)")
+    p.add_argument("--trace", action="store_true", help="also show topic mentions that produced no statement, and why")
+
+    p = add("runs")
+    _table_args(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not args.command:
+        parser.print_help()
+        return 2
+    handler: Callable[[argparse.Namespace], int] = HANDLERS[args.command]
+    try:
+        return handler(args) or 0
+    except TrackerError as exc:
+        print(f"error: {exc.title}", file=sys.stderr)
+        if exc.detail:
+            print(f"  {exc.detail}", file=sys.stderr)
+        if exc.hint:
+            print(f"  Try: {exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+# --- handlers --------------------------------------------------------------------------------------
+
+def _settings(args: argparse.Namespace) -> Any:
+    from tracker.config import load_settings
+
+    return load_settings(args.config, db=args.db)
+
+
+def _open(args: argparse.Namespace, read_only: bool = True) -> Any:
+    from tracker.api import Tracker, _runtime
+
+    runtime = _runtime(_settings(args))
+    return Tracker(runtime.open_store(read_only=read_only), runtime)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    with _open(args, read_only=False) as t:
+        info = t.sql("SELECT (SELECT count(*) FROM actors) AS actors, (SELECT count(*) FROM actor_roles) AS roles, "
+                     "(SELECT count(*) FROM conflicts) AS conflicts, (SELECT count(*) FROM articles) AS articles, "
+                     "(SELECT count(*) FROM statements) AS statements, (SELECT max(version) FROM schema_migrations) AS schema")
+        row = info.row(0, named=True)
+        print(f"store ready: {t.path}")
+        print(f"  schema version {row['schema']}; {row['actors']} actors, {row['roles']} dated roles, "
+              f"{row['conflicts']} conflicts; {row['articles']} articles, {row['statements']} statements")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tracker import files, pipeline
+    from tracker.api import _runtime
+
+    paths = list(args.paths)
+    if args.samples:
+        from importlib import resources
+
+        paths.append(str(resources.files("tracker").joinpath("data/samples")))
+    if not paths:
+        raise InputError("Nothing to ingest", hint="give files or folders, or --samples for the bundled articles")
+    runtime = _runtime(_settings(args))
+    store = runtime.open_store(read_only=False)
+    try:
+        def progress(r: pipeline.RunReport) -> None:
+            if sys.stderr.isatty():
+                print(f"\r  {r.counts['seen']} seen, {r.counts['stored']} stored, {r.counts['statements']} statements",
+                      end="", file=sys.stderr, flush=True)
+
+        report = pipeline.ingest(runtime, store, files.read_paths(paths), batch_size=args.batch_size,
+                                 progress=progress)
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+    finally:
+        store.close()
+    print(report.summary())
+    for s in report.skips[:20]:
+        print(f"  skipped {s.item}: {s.reason} ({s.detail})", file=sys.stderr)
+    if len(report.skips) > 20:
+        print(f"  ... and {len(report.skips) - 20} more (see the `skipped` table)", file=sys.stderr)
+    return 0 if report.status == "ok" else 1
+
+
+def cmd_positions(args: argparse.Namespace) -> int:
+    by = "holder" if args.by_holder else "country"
+    with _open(args) as t:
+        df = t.positions(topic=args.topic, conflict=args.conflict, country=args.country, by=by, as_of=args.as_of,
+                         half_life_days=args.half_life, window_days=args.window)
+    cols = ["conflict", "topic", "actor", "stance", "position", "weight", "voices", "stories", "last_statement_at",
+            "top_holder", "top_evidence"]
+    if args.by_holder:
+        cols.insert(3, "holder_name")
+    _out(df.select(cols) if args.format == "table" else df, args.format, args.limit)
+    return 0
+
+
+def _who(args: argparse.Namespace, t: Any) -> dict[str, str]:
+    who = args.who
+    if ":" in who:
+        return {"holder": who}
+    if len(who) in (2, 3) and who.isupper() or who.upper() in ("EU", "NATO", "UN", "AU", "OSCE"):
+        return {"country": who.upper()}
+    r = t.runtime.gazetteer.resolve(who, on=date.today())
+    if r is None:
+        raise InputError(f"Cannot tell who {who!r} is",
+                         hint="give an ISO3 code (ITA), a holder id (person:giorgia-meloni) or a name in the gazetteer")
+    if r.holder.kind == "state":
+        return {"country": r.holder.country or ""}
+    return {"holder": r.holder.holder_id}
+
+
+def cmd_trend(args: argparse.Namespace) -> int:
+    with _open(args) as t:
+        df = t.timeseries(topic=args.topic, conflict=args.conflict, freq=args.freq, start=args.start,
+                          stop=args.stop, **_who(args, t))
+    cols = ["period", "conflict", "topic", "actor", "statements", "voices", "stories", "sources", "mean_score",
+            "top_evidence"]
+    _out(df.select(cols) if args.format == "table" else df, args.format, args.limit)
+    return 0
+
+
+def cmd_shifts(args: argparse.Namespace) -> int:
+    with _open(args) as t:
+        df = t.shifts(country=args.country, topic=args.topic, conflict=args.conflict, half_life_days=args.half_life,
+                      min_level=args.min_level, min_move=args.min_move)
+    cols = ["day", "conflict", "topic", "actor", "kind", "position_before", "position_after", "before_evidence",
+            "after_evidence"]
+    _out(df.select(cols) if args.format == "table" else df, args.format, args.limit)
+    return 0
+
+
+def cmd_evidence(args: argparse.Namespace) -> int:
+    with _open(args) as t:
+        df = t.statements(country=args.country, holder=args.holder, topic=args.topic, conflict=args.conflict,
+                          day=args.day, start=args.start, stop=args.stop, statement_id=args.statement,
+                          story_id=args.story)
+    cols = ["published_at", "source", "holder_name", "country", "topic", "polarity", "modality", "score", "cue",
+            "evidence"]
+    _out(df.select(cols) if args.format == "table" else df, args.format, args.limit)
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    params: dict[str, Any] = {}
+    for item in args.param:
+        if "=" not in item:
+            raise InputError(f"Bad --param {item!r}", hint="write it as NAME=VALUE")
+        k, v = item.split("=", 1)
+        params[k.strip()] = v
+    with _open(args) as t:
+        _out(t.sql(args.query, **params), args.format, args.limit)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _open(args) as t:
+        written = t.store.export_parquet(Path(args.parquet))
+    for table, n in written.items():
+        print(f"{table}: {n} rows -> {Path(args.parquet) / table}/month=YYYY-MM/")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from tracker import pipeline
+    from tracker.api import _runtime
+
+    runtime = _runtime(_settings(args))
+    streams = [Path(f).open(encoding="utf-8") for f in args.files] if args.files else [sys.stdin]
+    counts = {"articles": 0, "statements": 0, "skipped": 0}
+
+    def lines() -> Any:
+        for stream in streams:
+            name = getattr(stream, "name", "<stdin>")
+            for lineno, line in enumerate(stream, start=1):
+                yield f"{name}:{lineno}", line
+
+    for item in pipeline.score_lines(runtime, lines(), fast=not args.full):
+        if isinstance(item, dict):
+            sys.stdout.write(json.dumps(item, ensure_ascii=False, default=_json_default) + "\n")
+            counts["statements"] += 1
+        elif isinstance(item, str):
+            counts["articles"] += 1
+        else:
+            counts["skipped"] += 1
+            print(f"skipped {item.item}: {item.reason} ({item.detail})", file=sys.stderr)
+    print(f"scored {counts['articles']} articles: {counts['statements']} statements, {counts['skipped']} skipped",
+          file=sys.stderr)
+    return 0
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from tracker import files, pipeline
+    from tracker.api import _runtime
+
+    runtime = _runtime(_settings(args))
+    article = None
+    p = Path(args.article)
+    if p.exists():
+        for item in files.read_paths([p]):
+            if isinstance(item, files.Skip):
+                print(f"note: {item.item}: {item.reason} ({item.detail})", file=sys.stderr)
+                continue
+            article = item
+            break
+    else:
+        store = runtime.open_store(read_only=True)
+        try:
+            article = pipeline.stored_article(store, args.article)
+        finally:
+            store.close()
+    if article is None:
+        raise InputError(f"No article found in {args.article!r}",
+                         hint="give a readable article file, or an article id or URL that is in the store")
+    if args.published:
+        from dataclasses import replace
+
+        from tracker.models import to_utc
+        article = replace(article, published_at=to_utc(args.published))
+    result = pipeline.explain(runtime, article, trace=args.trace)
+    print(result)
+    return 0
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    with _open(args) as t:
+        _out(t.runs(limit=args.limit or 20), args.format, None)
+    return 0
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": cmd_init, "ingest": cmd_ingest, "positions": cmd_positions, "trend": cmd_trend, "shifts": cmd_shifts,
+    "evidence": cmd_evidence, "sql": cmd_sql, "export": cmd_export, "score": cmd_score, "explain": cmd_explain,
+    "runs": cmd_runs,
+}
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""Near-duplicate detection for stories: MinHash signatures over word shingles, banded for LSH.
+
+Wire copy is republished by many outlets with small edits (a new headline, a trimmed paragraph).
+Counting each copy as a separate voice would let one syndicated story outweigh ten independent
+reports, so articles whose texts are similar enough share a story id. Pure functions only: the
+store keeps the band buckets and looks candidates up; this module says what the buckets are and
+how similar two signatures are.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+import numpy as np
+
+NUM_HASHES = 128
+BANDS = 32
+ROWS = NUM_HASHES // BANDS
+SHINGLE = 3
+MIN_WORDS = 25          # shorter texts are too small to compare: each is its own story
+THRESHOLD = 0.5         # estimated Jaccard similarity at or above which two texts are one story
+WINDOW_DAYS = 3         # candidates are looked for among articles published this close
+
+_WORD = re.compile(r"[a-z0-9]+")
+_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
+_rng = np.random.default_rng(20250315)
+_SEEDS = _rng.integers(1, 2**63 - 1, size=NUM_HASHES, dtype=np.int64).astype(np.uint64)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: a fast, well-spread 64-bit hash (uint64 arithmetic wraps)."""
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+def signature(text: str) -> np.ndarray | None:
+    """The MinHash signature of a text (NUM_HASHES uint64), or None when it is too short to compare."""
+    words = _WORD.findall(text.lower())
+    if len(words) < MIN_WORDS:
+        return None
+    ids = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    with np.errstate(over="ignore"):
+        shingles = ids[: len(ids) - SHINGLE + 1].copy()
+        for k in range(1, SHINGLE):
+            shingles = shingles * np.uint64(1000003) + ids[k: len(ids) - SHINGLE + 1 + k]
+    shingles = np.unique(_mix(shingles))
+    hashed = _mix(shingles[:, None] ^ _SEEDS[None, :])
+    return hashed.min(axis=0)
+
+
+def bands(sig: np.ndarray) -> list[tuple[int, int]]:
+    """(band number, bucket) pairs: two texts that share any bucket are candidate duplicates."""
+    rows = sig.reshape(BANDS, ROWS)
+    out = []
+    for b in range(BANDS):
+        h = zlib.crc32(rows[b].tobytes()) | (b << 32)
+        out.append((b, int(_mix(np.array([h], dtype=np.uint64))[0])))
+    return out
+
+
+def similarity(a: np.ndarray | list[int], b: np.ndarray | list[int]) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two signatures."""
+    a = np.asarray(a, dtype=np.uint64)
+    b = np.asarray(b, dtype=np.uint64)
+    return float(np.count_nonzero(a == b)) / NUM_HASHES

@@ -1,0 +1,140 @@
+"""Text hygiene: split an article into blocks and set aside page furniture.
+
+Extracted pages carry cookie banners, language pickers, licence numbers, photo captions with
+credits, "Read more" teasers and section headings. They often contain topic words ("Read more:
+Ceasefire talks stall") but are never anyone's statement, so they are marked as boilerplate before
+any parsing and never produce statements. Blocks keep their character offsets in the article, so
+evidence can always be located in the stored text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from tracker.lexicon import Lexicon
+
+MAX_BLOCK_CHARS = 2500
+_SENTENCE_END = re.compile(r"[.!?:;\"'\u201d\u2019)\]]\s*$")
+_SPLIT_AT = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'\u201d\u2019]))\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+# "LONDON, Feb 17 (Reuters) - ", "JEDDAH, Saudi Arabia, March 11 (Reuters) - ", "THE HAGUE - ".
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z'.\u2019-]{2,}(?:[ /][A-Z][A-Z'.\u2019-]+)*)"
+    r"(?:,\s*[A-Z][A-Za-z.'\u2019-]+(?:\s[A-Z][A-Za-z.'\u2019-]+)*)*"
+    r"(?:,?\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2})?"
+    r"\s*(?:\([A-Za-z][A-Za-z .&/-]{0,30}\))?\s*[-\u2013\u2014]{1,2}\s+")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph (or a slice of a very long one) with its place in the article text.
+
+    parse_text has the same length as text (offsets line up) but with line breaks and a leading
+    dateline blanked out: a hard-wrapped line or "LONDON, Feb 17 (Reuters) -" would otherwise
+    derail the parser.
+    """
+
+    start: int
+    end: int
+    text: str
+    boilerplate: bool
+    reason: str = ""
+    parse_text: str = ""
+
+
+def _lines(text: str) -> Iterator[tuple[int, int]]:
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            yield pos + lead, pos + lead + len(stripped)
+        pos += len(line)
+
+
+def _slices(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Cut an over-long paragraph at sentence ends so no block exceeds MAX_BLOCK_CHARS by much."""
+    if end - start <= MAX_BLOCK_CHARS:
+        yield start, end
+        return
+    chunk_start = start
+    last_cut = start
+    for m in _SPLIT_AT.finditer(text, start, end):
+        if m.start() - chunk_start >= MAX_BLOCK_CHARS and last_cut > chunk_start:
+            yield chunk_start, last_cut
+            chunk_start = m.end() if last_cut == m.start() else last_cut
+            while chunk_start < end and text[chunk_start].isspace():
+                chunk_start += 1
+        last_cut = m.start()
+    if end - chunk_start > MAX_BLOCK_CHARS and last_cut > chunk_start:
+        yield chunk_start, last_cut
+        chunk_start = last_cut
+        while chunk_start < end and text[chunk_start].isspace():
+            chunk_start += 1
+    if chunk_start < end:
+        yield chunk_start, end
+
+
+def classify(line: str, lexicon: Lexicon) -> str:
+    """Why a line is boilerplate ('' when it is reporting)."""
+    if lexicon.hygiene_regex.search(line):
+        return "furniture"
+    if _CJK.search(line):
+        return "non_english"
+    words = line.split()
+    if len(words) <= lexicon.heading_max_words and not _SENTENCE_END.search(line):
+        return "heading"
+    letters = [c for c in line if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(words) < 20:
+        return "shouting"
+    return ""
+
+
+def _paragraphs(text: str, lexicon: Lexicon) -> Iterator[tuple[int, int, str]]:
+    """Lines joined into paragraphs where a line was hard-wrapped mid-sentence; furniture stays alone."""
+    lines = list(_lines(text))
+    i = 0
+    while i < len(lines):
+        start, end = lines[i]
+        reason = classify(text[start:end], lexicon)
+        if reason:
+            yield start, end, reason
+            i += 1
+            continue
+        # A long line without a sentence end continues on the next line (hard-wrapped text),
+        # unless the next line is furniture or there is a blank line between them.
+        while i + 1 < len(lines):
+            line = text[start:end]
+            nstart, nend = lines[i + 1]
+            gap = text[end:nstart]
+            if gap.count("\n") > 1 or _SENTENCE_END.search(line) or len(text[lines[i][0]:end]) < 40:
+                break
+            if classify(text[nstart:nend], lexicon) not in ("", "heading"):
+                break
+            end = nend
+            i += 1
+        yield start, end, ""
+        i += 1
+
+
+def _for_parser(chunk: str, at_paragraph_start: bool) -> str:
+    out = re.sub(r"\s", " ", chunk)
+    if at_paragraph_start:
+        m = _DATELINE.match(out)
+        if m and m.end() < len(out):
+            out = " " * m.end() + out[m.end():]
+    return out
+
+
+def blocks(text: str, lexicon: Lexicon) -> list[Block]:
+    """The article as blocks, boilerplate marked with the reason."""
+    out: list[Block] = []
+    for start, end, reason in _paragraphs(text, lexicon):
+        for s, e in _slices(text, start, end):
+            chunk = text[s:e]
+            out.append(Block(s, e, chunk, bool(reason), reason, _for_parser(chunk, s == start)))
+    return out

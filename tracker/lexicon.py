@@ -1,0 +1,246 @@
+"""The stance lexicon: topic terms, cue words, negation, conditions and hedges, loaded from data.
+
+What the scorer reads is data (tracker/data/lexicon.toml) so that analysts can extend it without
+touching code: a user's file lists extra words, which are appended. Loading validates every key and
+type and compiles the matchers once; the scorer receives the frozen result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from tracker.errors import DataFileError
+
+# section -> key -> expected type ("list", "str", "int", "table-list")
+_SCHEMA: dict[str, dict[str, str]] = {
+    "": {"version": "str"},
+    "topics.ceasefire": {"terms": "list", "patterns": "list", "inverse_patterns": "list", "weak": "list"},
+    "topics.peacekeeping": {"terms": "list", "patterns": "list", "contextual": "list", "anchors": "list"},
+    "speech": {"verbs": "list", "announce": "list"},
+    "predicates.support": {"verbs": "list", "light_verbs": "list", "adjectives": "list", "nouns": "list"},
+    "predicates.oppose": {"verbs": "list", "adjectives": "list", "nouns": "list"},
+    "predicates.neutral": {"verbs": "list"},
+    "predicates.epistemic": {"verbs": "list"},
+    "predicates.accusation": {"verbs": "list"},
+    "demand": {"verbs": "list", "modals": "list"},
+    "negation": {"words": "list", "phrases": "list"},
+    "conditional": {"markers": "list", "precondition": "list"},
+    "hedge": {"markers": "list"},
+    "institutions": {"nouns": "list", "official_titles": "list"},
+    "hygiene": {"line_patterns": "list", "heading_max_words": "int"},
+    "cue_classes": {"appeal": "list", "act": "list"},
+}
+
+
+_MODALS = {"could", "may", "might", "would", "can", "should"}
+
+
+def _phrase_regex(terms: Sequence[str], patterns: Sequence[str] = ()) -> re.Pattern[str]:
+    """A whole-word, case-insensitive matcher for phrases (spaces and hyphens match loosely) and regexes."""
+    parts = list(patterns)
+    for term in sorted({t.lower() for t in terms if t.strip()}, key=len, reverse=True):
+        words = re.split(r"[\s]+", term.strip())
+        parts.append(r"[\s\u00a0]+".join(re.escape(w).replace(r"\-", r"[-\u2010\u2011\u2013]") for w in words))
+    if not parts:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Crosswalk:
+    topic: str
+    polarity: str
+    cue_class: str
+    cameo: str
+    plover: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything the scorer looks words up in, as sets and compiled patterns."""
+
+    version: str
+    digest: str
+    topic_terms: Mapping[str, tuple[str, ...]]
+    topic_regex: Mapping[str, re.Pattern[str]]
+    any_topic: re.Pattern[str]
+    weak_regex: re.Pattern[str]
+    inverse_regex: re.Pattern[str]
+    contextual_regex: re.Pattern[str]
+    anchor_regex: re.Pattern[str]
+    speech_verbs: frozenset[str]
+    announce_verbs: frozenset[str]
+    support_verbs: frozenset[str]
+    light_verbs: frozenset[str]
+    support_adjectives: frozenset[str]
+    support_nouns: frozenset[str]
+    oppose_verbs: frozenset[str]
+    oppose_adjectives: frozenset[str]
+    oppose_nouns: frozenset[str]
+    neutral_verbs: frozenset[str]
+    epistemic_verbs: frozenset[str]
+    accusation_verbs: frozenset[str]
+    demand_verbs: frozenset[str]
+    modals: tuple[str, ...]
+    negation_words: frozenset[str]
+    negation_regex: re.Pattern[str]
+    conditional_regex: re.Pattern[str]
+    precondition_regex: re.Pattern[str]
+    hedge_regex: re.Pattern[str]
+    hedge_words: frozenset[str]
+    institution_nouns: frozenset[str]
+    official_titles: frozenset[str]
+    hygiene_regex: re.Pattern[str]
+    heading_max_words: int
+    crosswalk: tuple[Crosswalk, ...]
+    cue_classes: Mapping[str, frozenset[str]]
+
+    def is_weak(self, matched: str) -> bool:
+        return bool(self.weak_regex.fullmatch(matched))
+
+    def is_inverse(self, matched: str) -> bool:
+        return bool(self.inverse_regex.fullmatch(matched))
+
+    def is_contextual(self, matched: str) -> bool:
+        return bool(self.contextual_regex.fullmatch(matched))
+
+    def codes(self, topic: str, polarity: str, cue: str) -> tuple[str | None, str | None]:
+        """CAMEO and PLOVER codes for a statement, from the crosswalk table."""
+        lemma = cue.lower()
+        cls = "reject" if polarity == "oppose" else next(
+            (name for name, words in self.cue_classes.items() if lemma in words), "intent")
+        for row in self.crosswalk:
+            if row.topic == topic and row.polarity == polarity and row.cue_class in ("*", cls):
+                return row.cameo, row.plover
+        return None, None
+
+
+def _check(data: Mapping[str, Any], where: str) -> None:
+    for section, keys in _SCHEMA.items():
+        node: Any = data
+        for part in [p for p in section.split(".") if p]:
+            node = node.get(part, {}) if isinstance(node, Mapping) else {}
+        if not isinstance(node, Mapping):
+            raise DataFileError(f"{where}: [{section}] must be a table")
+        for key, kind in keys.items():
+            if key not in node:
+                continue
+            value = node[key]
+            if kind == "list" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise DataFileError(f"{where}: {section}.{key} must be a list of strings")
+            if kind == "int" and not isinstance(value, int):
+                raise DataFileError(f"{where}: {section}.{key} must be an integer")
+            if kind == "str" and not isinstance(value, str):
+                raise DataFileError(f"{where}: {section}.{key} must be a string")
+    known_top = {s.split(".")[0] for s in _SCHEMA if s} | {"version", "crosswalk"}
+    unknown = set(data) - known_top
+    if unknown:
+        raise DataFileError(f"{where}: unknown section(s) {', '.join(sorted(unknown))}",
+                            f"Valid sections: {', '.join(sorted(known_top))}.")
+    for i, row in enumerate(data.get("crosswalk", []), start=1):
+        need = {"topic", "polarity", "cue_class", "cameo", "plover"}
+        if not isinstance(row, Mapping) or set(row) != need:
+            raise DataFileError(f"{where}: [[crosswalk]] #{i} needs exactly {', '.join(sorted(need))}")
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(dict(out[key]), value)
+        elif isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = list(out[key]) + [v for v in value if v not in out[key]]
+        else:
+            out[key] = value
+    return out
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise DataFileError(f"Lexicon file not found: {path}", hint="fix lexicon.extra in your config") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(f"{path} is not valid TOML", str(exc)) from None
+    _check(data, str(path))
+    return data
+
+
+def load(extra: Sequence[Path] = ()) -> Lexicon:
+    """The packaged lexicon with the user's files appended, validated and compiled."""
+    return _load_cached(tuple(Path(p) for p in extra))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(extra: tuple[Path, ...]) -> Lexicon:
+    packaged = Path(str(resources.files("tracker").joinpath("data/lexicon.toml")))
+    data = _read(packaged)
+    digest = hashlib.sha1(packaged.read_bytes())
+    for p in extra:
+        data = _merge(data, _read(p))
+        digest.update(p.read_bytes())
+    t = data["topics"]
+    topic_terms = {name: tuple(sec["terms"]) for name, sec in t.items()}
+    topic_patterns = {name: tuple(sec.get("patterns", [])) + tuple(sec.get("inverse_patterns", []))
+                      for name, sec in t.items()}
+    for name, pats in topic_patterns.items():
+        for pat in pats:
+            try:
+                re.compile(pat)
+            except re.error as exc:
+                raise DataFileError(f"Lexicon pattern of topic {name} is not a valid regular expression",
+                                    f"{pat!r}: {exc}") from None
+    pk = t["peacekeeping"]
+    lower = lambda xs: frozenset(x.lower() for x in xs)  # noqa: E731
+    patterns = data["hygiene"]["line_patterns"]
+    for pat in patterns:
+        try:
+            re.compile(pat)
+        except re.error as exc:
+            raise DataFileError(f"Lexicon hygiene pattern {pat!r} is not a valid regular expression", str(exc)) from None
+    hedges = data["hedge"]["markers"]
+    return Lexicon(
+        version=str(data.get("version", "1")),
+        digest=digest.hexdigest()[:12],
+        topic_terms=topic_terms,
+        topic_regex={name: _phrase_regex(terms, topic_patterns[name]) for name, terms in topic_terms.items()},
+        any_topic=_phrase_regex([x for terms in topic_terms.values() for x in terms],
+                                [p for pats in topic_patterns.values() for p in pats]),
+        weak_regex=_phrase_regex(t["ceasefire"].get("weak", []), topic_patterns["ceasefire"]),
+        contextual_regex=_phrase_regex(pk.get("contextual", []), topic_patterns["peacekeeping"]),
+        inverse_regex=_phrase_regex([], [p for sec in t.values() for p in sec.get("inverse_patterns", [])]),
+        anchor_regex=_phrase_regex(pk.get("anchors", [])),
+        speech_verbs=lower(data["speech"]["verbs"]),
+        announce_verbs=lower(data["speech"]["announce"]),
+        support_verbs=lower(data["predicates"]["support"]["verbs"]),
+        light_verbs=lower(data["predicates"]["support"].get("light_verbs", [])),
+        support_adjectives=lower(data["predicates"]["support"]["adjectives"]),
+        support_nouns=lower(data["predicates"]["support"]["nouns"]),
+        oppose_verbs=lower(data["predicates"]["oppose"]["verbs"]),
+        oppose_adjectives=lower(data["predicates"]["oppose"]["adjectives"]),
+        oppose_nouns=lower(data["predicates"]["oppose"]["nouns"]),
+        neutral_verbs=lower(data["predicates"]["neutral"]["verbs"]),
+        epistemic_verbs=lower(data["predicates"].get("epistemic", {}).get("verbs", [])),
+        accusation_verbs=lower(data["predicates"].get("accusation", {}).get("verbs", [])),
+        demand_verbs=lower(data["demand"]["verbs"]),
+        modals=tuple(m.lower() for m in data["demand"]["modals"]),
+        negation_words=lower(data["negation"]["words"]),
+        negation_regex=_phrase_regex(data["negation"]["phrases"]),
+        conditional_regex=_phrase_regex(data["conditional"]["markers"]),
+        precondition_regex=_phrase_regex(data["conditional"]["precondition"]),
+        hedge_regex=_phrase_regex([h for h in hedges if h.lower() not in _MODALS]),
+        hedge_words=lower(h for h in hedges if " " not in h),
+        institution_nouns=lower(data["institutions"]["nouns"]),
+        official_titles=lower(data["institutions"]["official_titles"]),
+        hygiene_regex=re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),
+        heading_max_words=int(data["hygiene"]["heading_max_words"]),
+        crosswalk=tuple(Crosswalk(**row) for row in data.get("crosswalk", [])),
+        cue_classes={k: lower(v) for k, v in data["cue_classes"].items()},
+    )

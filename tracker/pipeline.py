@@ -1,0 +1,317 @@
+"""Composes the stages for a batch of articles and reports what happened.
+
+    articles (files, feeds) -> already stored? -> score -> write (article + statements, atomically)
+
+Heavy objects (gazetteer, lexicon, spaCy pipeline, scorer) live in a Runtime built once per process
+and passed around, so the CLI, the daemon, the tests and notebooks share them. Every item that is
+not stored is counted under a reason and recorded in the `skipped` table; a failure in one article
+(scoring or writing) is isolated to that article.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import islice
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import polars as pl
+
+from tracker import actors, conflicts, lexicon
+from tracker.config import Settings
+from tracker.errors import StoreError, TrackerError
+from tracker.files import Skip
+from tracker.models import Article, Statement
+from tracker.store import Store
+
+log = logging.getLogger("tracker.pipeline")
+
+
+class Runtime:
+    """Settings plus the heavy, shared objects built from them on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def gazetteer(self) -> actors.Gazetteer:
+        return actors.load(self.settings.gazetteer_extra)
+
+    @cached_property
+    def registry(self) -> conflicts.Registry:
+        g = self.gazetteer
+        known = {s.actor_id for s in g.states.values()} | set(g.orgs)
+        return conflicts.load(self.settings.conflicts_extra, known_actors=known)
+
+    @cached_property
+    def lexicon(self) -> lexicon.Lexicon:
+        return lexicon.load(self.settings.lexicon_extra)
+
+    @cached_property
+    def nlp(self) -> Any:
+        from tracker import nlp
+
+        return nlp.build(self.gazetteer, self.settings.model or None)
+
+    @cached_property
+    def scorer(self) -> Any:
+        from tracker.stance import Scorer
+
+        return Scorer(self.nlp, self.gazetteer, self.registry, self.lexicon)
+
+    def reference(self) -> tuple[str, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+        """The gazetteer and registry as frames for the store's actors, actor_roles and conflicts tables."""
+        actor_rows, role_rows = actors.reference_rows(self.gazetteer)
+        digest = f"{self.gazetteer.digest}:{_registry_digest(self.registry)}"
+        return (
+            digest,
+            pl.DataFrame(actor_rows, schema={"actor_id": pl.Utf8, "kind": pl.Utf8, "name": pl.Utf8, "code": pl.Utf8,
+                                             "aliases": pl.List(pl.Utf8), "gender": pl.Utf8}),
+            pl.DataFrame(role_rows, schema={"person_id": pl.Utf8, "body": pl.Utf8, "country": pl.Utf8, "role": pl.Utf8,
+                                            "titles": pl.List(pl.Utf8), "start_date": pl.Date, "end_date": pl.Date}),
+            pl.DataFrame(self.registry.rows(), schema={"conflict_id": pl.Utf8, "name": pl.Utf8,
+                                                       "parties": pl.List(pl.Utf8), "since": pl.Date,
+                                                       "until": pl.Date, "keywords": pl.List(pl.Utf8)}),
+        )
+
+    def open_store(self, read_only: bool = False, wait_seconds: float = 0.0) -> Store:
+        """Open the configured store; a read-write open also refreshes the reference tables."""
+        store = Store.open(self.settings.db_path, read_only=read_only, settings=self.settings,
+                           wait_seconds=wait_seconds)
+        if not read_only:
+            try:
+                store.replace_reference(*self.reference())
+            except Exception:
+                store.close()
+                raise
+        return store
+
+
+def _registry_digest(reg: conflicts.Registry) -> str:
+    import hashlib
+
+    h = hashlib.sha1()
+    for c in sorted(reg.conflicts.values(), key=lambda c: c.conflict_id):
+        h.update(repr((c.conflict_id, c.name, c.parties, c.since, c.until, c.strong, c.weak)).encode())
+    return h.hexdigest()[:12]
+
+
+@dataclass
+class RunReport:
+    """What one run did: counters by name, the skipped items, the run's id in the store."""
+
+    job: str
+    run_id: int | None = None
+    counts: Counter[str] = field(default_factory=Counter)
+    skips: list[Skip] = field(default_factory=list)
+    status: str = "ok"
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        c = self.counts
+        parts = [f"{self.job}: {c['seen']} seen, {c['stored']} stored, {c['updated']} updated, "
+                 f"{c['unchanged']} unchanged, {c['skipped']} skipped, {c['statements']} statements"]
+        if c["errors"]:
+            parts.append(f"{c['errors']} errors")
+        reasons = Counter(s.reason for s in self.skips)
+        if reasons:
+            parts.append("skipped: " + ", ".join(f"{r} {n}" for r, n in reasons.most_common()))
+        parts.append(f"{self.seconds:.1f}s" + (f" (run {self.run_id})" if self.run_id is not None else ""))
+        return "; ".join(parts)
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def score_safely(scorer: Any, articles: Sequence[Article]) -> Iterator[tuple[Article, list[Statement] | Exception]]:
+    """Score a batch; if the batch fails, score one by one so a bad article costs only itself."""
+    try:
+        yield from list(scorer.score_articles(articles))
+        return
+    except Exception:  # noqa: BLE001 - isolate below, the error is reported per article
+        pass
+    for a in articles:
+        try:
+            yield from scorer.score_articles([a])
+        except Exception as exc:  # noqa: BLE001
+            log.warning("scoring failed for %s: %s: %s", a.url or a.article_id, type(exc).__name__, exc)
+            yield a, exc
+
+
+def ingest(
+    runtime: Runtime,
+    store: Store,
+    items: Iterable[Article | Skip],
+    job: str = "ingest",
+    batch_size: int = 32,
+    should_stop: Callable[[], bool] | None = None,
+    progress: Callable[[RunReport], None] | None = None,
+) -> RunReport:
+    """Score and store articles; skipped items are counted and recorded. Re-running changes nothing."""
+    started = time.monotonic()
+    report = RunReport(job=job, run_id=store.start_run(job))
+    scorer = None
+    try:
+        for batch in _chunks(items, batch_size):
+            if should_stop is not None and should_stop():
+                report.status = "interrupted"
+                break
+            skips = [x for x in batch if isinstance(x, Skip)]
+            articles = [x for x in batch if isinstance(x, Article)]
+            report.counts["seen"] += len(batch)
+            known = store.known_articles(a.article_id for a in articles)
+            todo: list[Article] = []
+            seen_ids: set[str] = set()
+            for a in articles:
+                if known.get(a.article_id) == a.content_hash or a.article_id in seen_ids:
+                    report.counts["unchanged"] += 1
+                    continue
+                seen_ids.add(a.article_id)
+                todo.append(a)
+            if todo:
+                if scorer is None:
+                    scorer = runtime.scorer
+                scored: list[tuple[Article, list[Statement]]] = []
+                for article, result in score_safely(scorer, todo):
+                    if isinstance(result, Exception):
+                        report.counts["errors"] += 1
+                        skips.append(Skip(article.url or article.article_id, "score_error",
+                                          f"{type(result).__name__}: {result}"))
+                    else:
+                        scored.append((article, result))
+                _write(store, scored, scorer.version, report, skips)
+            report.skips += skips
+            report.counts["skipped"] += len(skips)
+            store.record_skips(report.run_id, [(s.item, s.reason, s.detail) for s in skips])
+            if progress is not None:
+                progress(report)
+    except BaseException as exc:
+        report.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        report.seconds = time.monotonic() - started
+        _finish(store, report, f"{type(exc).__name__}: {exc}")
+        raise
+    if report.counts["errors"] and report.status == "ok":
+        report.status = "partial"
+    report.seconds = time.monotonic() - started
+    _finish(store, report, "")
+    return report
+
+
+def _write(store: Store, scored: list[tuple[Article, list[Statement]]], version: str, report: RunReport,
+           skips: list[Skip]) -> None:
+    if not scored:
+        return
+    try:
+        result = store.write(scored, version)
+        batches = [(scored, result)]
+    except StoreError:
+        # Isolate the article that cannot be written; the others still land.
+        batches = []
+        for pair in scored:
+            try:
+                batches.append(([pair], store.write([pair], version)))
+            except StoreError as exc:
+                report.counts["errors"] += 1
+                skips.append(Skip(pair[0].url or pair[0].article_id, "store_error", exc.render()))
+    for _, result in batches:
+        report.counts["stored"] += len(result.stored)
+        report.counts["updated"] += len(result.updated)
+        report.counts["unchanged"] += len(result.unchanged)
+        report.counts["statements"] += result.statements
+
+
+def _finish(store: Store, report: RunReport, message: str) -> None:
+    if report.run_id is None:
+        return
+    try:
+        store.finish_run(report.run_id, report.status, report.counts, message)
+    except TrackerError as exc:
+        log.error("could not record the end of run %s: %s", report.run_id, exc)
+
+
+
+def score_lines(runtime: Runtime, lines: Iterable[tuple[str, str]], fast: bool = True,
+                batch_size: int = 32) -> Iterator[dict[str, Any] | str | Skip]:
+    """`tracker score`: JSONL lines in; statement dicts out (every SPEC field), the article id after
+    each article's statements, and a Skip for each unusable line. No store is touched."""
+    import json
+
+    from tracker.files import from_record
+
+    def records() -> Iterator[Article | Skip]:
+        for item, line in lines:
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Skip(item, "bad_json", str(exc))
+                continue
+            yield from_record(obj, item, keep_id=True, strict=False)
+
+    for batch in _chunks(records(), batch_size):
+        articles = [x for x in batch if isinstance(x, Article)]
+        results = dict((a.article_id, r) for a, r in score_safely(runtime.scorer, articles)) if articles else {}
+        for x in batch:
+            if isinstance(x, Skip):
+                yield x
+                continue
+            r = results.get(x.article_id)
+            if isinstance(r, Exception):
+                yield Skip(x.article_id, "score_error", f"{type(r).__name__}: {r}")
+                continue
+            for st in r or []:
+                yield st.to_dict()
+            yield x.article_id
+
+
+def stored_article(store: Store, key: str) -> Article | None:
+    """An article from the store by id or URL."""
+    from tracker.models import canonical_url
+
+    df = store.sql("SELECT article_id, url, source, title, published_at, text FROM articles "
+                   "WHERE article_id = $k OR url = $u LIMIT 1", {"k": key, "u": canonical_url(key) if "://" in key else key})
+    if df.height == 0:
+        return None
+    row = df.row(0, named=True)
+    return Article(article_id=row["article_id"], text=row["text"], url=row["url"], source=row["source"],
+                   title=row["title"], published_at=row["published_at"])
+
+
+def explain(runtime: Runtime, article: Article, trace: bool = False) -> str:
+    """How the scorer read an article, sentence by sentence, as text for a person to read."""
+    scorer = runtime.scorer
+    scorer.trace = [] if trace else None
+    try:
+        statements = next(scorer.score_articles([article]))[1]
+        mentions = scorer.trace or []
+    finally:
+        scorer.trace = None
+    lines = [f"article {article.article_id}  published {article.published_at}  "
+             f"{len(statements)} statement(s)  scorer {scorer.version}"]
+    by_sentence: dict[tuple[int, int], list[Statement]] = {}
+    for st in statements:
+        by_sentence.setdefault((st.char_start, st.char_end), []).append(st)
+    for (start, end), group in sorted(by_sentence.items()):
+        lines.append("")
+        lines.append(f"[{start}:{end}] {group[0].evidence}")
+        for st in group:
+            lines.append(f"    -> {st.holder_name} ({st.holder_id}, {st.country or 'no country'}, {st.role or '-'}): "
+                         f"{st.topic} {st.polarity} {st.modality} score={st.score:+.2f} conf={st.confidence:.2f} "
+                         f"{st.attribution}; cue: {st.cue}; conflict {st.conflict}; tone {st.tone:+.2f}")
+    if trace:
+        lines.append("")
+        lines.append("topic mentions and what the scorer found on the path up from each:")
+        for m in mentions:
+            w = m["walk"] or {}
+            found = {k: v for k, v in w.items() if k in ("cue", "speech", "demand", "negations", "hedge", "epistemic")
+                     and v not in (None, False, 0)}
+            lines.append(f"  '{m['term']}' ({m['topic']}) in: {m['sentence'][:110]}")
+            lines.append(f"      {found if found else 'no predicate takes a side on it'}")
+    return "\n".join(lines)

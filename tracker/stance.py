@@ -1,0 +1,1100 @@
+"""The stance engine: from an article's text and date to stance statements.
+
+How a statement is found, in the order the code runs:
+
+1. Hygiene splits the text into blocks (paragraphs) and sets page furniture aside.
+2. A cheap keyword pass finds the blocks that mention a topic (a ceasefire, or sending troops to a
+   peacekeeping force). Only those blocks and the one before each are parsed: most news says nothing
+   about either topic, and this is what makes the scorer fast. Parsing every block instead (fast=False)
+   yields the same statements, because every rule reads only the block, the one before it, and
+   gazetteer mentions found by the keyword pass over the whole text.
+3. For each topic mention, the dependency path from the topic up to the root gives the predicate
+   that takes a side ("agree to", "rejected", "ready to send", "ruled out"), the negations and
+   conditions on that path, and the clause's speaker and subject.
+4. The holder is the one the article attributes the stance to: the speaker of the clause or quote
+   when the clause is theirs (their own country, "we", a demand they make of others), the subject
+   when the speaker reports another party's position. Targets of demands never hold a stance.
+5. Names resolve through the gazetteer on the article's date; pronouns and "the president" resolve
+   to the last fitting person; metonyms ("the Kremlin") and institutions ("Starmer's spokesman",
+   "the Russian foreign ministry") speak for their state.
+
+The rules are general (parse relations and lexicon classes), never tied to particular sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Iterable, Iterator, Sequence
+
+from tracker import conflicts as conflicts_mod
+from tracker import hygiene
+from tracker.actors import Gazetteer, fold, name_key
+from tracker.lexicon import Lexicon
+from tracker.models import Article, Holder, Statement, slugify, to_utc
+
+RULES_VERSION = "1.0"
+MODALITY_WEIGHT = {"firm": 1.0, "conditional": 0.6, "hedged": 0.3}
+
+# Relations along which a stance composes upwards (the topic is an object or complement).
+_COMPOSE = {"dobj", "pobj", "prep", "xcomp", "ccomp", "pcomp", "acomp", "attr", "compound", "nsubjpass",
+            "oprd", "dative", "agent", "appos", "nmod", "npadvmod", "amod", "advmod", "poss", "relcl", "acl"}
+# Heads a topic word may modify and still be the topic ("ceasefire proposal", "peacekeeping force").
+_TRANSPARENT = {
+    "deal", "agreement", "proposal", "plan", "arrangement", "accord", "terms", "offer", "framework",
+    "extension", "pact", "initiative", "idea", "call", "calls", "demand", "demands", "push", "bid", "effort",
+    "efforts", "force", "forces", "mission", "missions", "operation", "troops", "troop", "contingent",
+    "role", "deployment", "coalition", "presence", "talks", "negotiations", "process", "declaration",
+    "document", "text", "draft", "resolution", "arrangements", "commitment", "commitments", "part",
+    "mechanism", "package", "formula", "road map", "roadmap", "settlement", "guarantee", "guarantees",
+    "contribution", "contributions", "soldiers", "personnel", "units", "peacekeepers", "scheme", "concept",
+    "option", "options", "mandate", "request", "appeal", "agreements", "deals", "proposals", "plans",
+    "decision", "move", "intention", "determination", "attempt", "readiness", "willingness", "pledge",
+    "promise", "vow", "step", "steps", "understanding",
+}
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+_PRONOUNS_PERSON = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+_PRONOUNS_GROUP = {"it", "its", "they", "them", "their"}
+_PRONOUNS_SELF = {"i", "we", "me", "us", "our", "my"}
+_END_STATES = {"over", "dead", "finished", "void", "null", "unworkable", "impossible", "pointless"}
+_KEEP_GOING = {"hold", "continue", "remain", "last", "stay", "survive", "prevail", "stand", "endure",
+               "begin", "start", "apply", "work", "succeed", "come"}
+_DEFINITE_ROLES = {
+    "president": ("head_of_state",), "prime minister": ("head_of_government",), "premier": ("head_of_government",),
+    "chancellor": ("head_of_government",), "leader": ("head_of_state", "head_of_government", "group_leader"),
+    "foreign minister": ("foreign_minister",), "foreign secretary": ("foreign_minister",),
+    "secretary of state": ("foreign_minister",), "defence minister": ("defence_minister",),
+    "defense minister": ("defence_minister",), "defence secretary": ("defence_minister",),
+    "defense secretary": ("defence_minister",), "secretary-general": ("org_head",),
+    "secretary general": ("org_head",), "king": ("head_of_state",), "emir": ("head_of_state",),
+}
+_QUOTE_OPEN = "\u201c"
+_QUOTE_CLOSE = "\u201d"
+_CONDITION_STRONG = re.compile(
+    r"\b(only if|if|unless|as long as|so long as|provided|providing|on (the )?condition|in exchange for|"
+    r"in return for|subject to|contingent (on|upon)|conditional (on|upon)|dependent on|depends? on|"
+    r"only after|only with|only under|only once|in principle|preconditions?|until|till|once|but first|"
+    r"first (needs?|must|has to|have to)|not before|before any|as soon as)\b", re.I)
+_CONDITION_TEMPORAL = re.compile(
+    r"\b(after|when|following)\b[^.;]{0,60}\b(ceasefire|truce|peace|deal|agreement|settlement|withdraw\w*|"
+    r"end of (the )?(war|fighting)|fighting (stops|ends)|mandate|backstop)\b", re.I)
+_PRECONDITION = re.compile(
+    r"\b(only if|unless|until|till|but first|first (needs?|must|has to|have to)|not before|before any|"
+    r"only after|only once|preconditions?)\b", re.I)
+
+
+# --- article-level context -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mention:
+    """An actor named somewhere in the article: what pronouns and definite descriptions refer back to."""
+
+    start: int
+    actor_id: str
+    kind: str
+    gender: str | None
+    name: str
+    country: str | None = None
+    role: str | None = None
+
+
+@dataclass
+class Context:
+    on: date | None
+    mentions: list[Mention]
+    article_conflict: str
+    title: str | None
+    _starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.mentions.sort(key=lambda m: m.start)
+        self._starts = [m.start for m in self.mentions]
+
+    def before(self, offset: int) -> list[Mention]:
+        return self.mentions[: bisect_right(self._starts, offset - 1)]
+
+    def ids_before(self, offset: int) -> list[str]:
+        return [m.actor_id for m in self.before(offset)]
+
+
+@dataclass
+class Plan:
+    """What to parse for one article: content blocks, which are hits, which to parse."""
+
+    article: Article
+    blocks: list[hygiene.Block]
+    hits: list[int]
+    parse: list[int]
+
+
+@dataclass
+class Candidate:
+    holder: Holder
+    topic: str
+    polarity: str
+    modality: str
+    confidence: float
+    attribution: str
+    cue: str
+    sent_start: int
+    sent_end: int
+    evidence: str
+    tone_span: tuple[int, int]
+    block_offset: int
+
+
+@dataclass
+class Walk:
+    """What the climb from a topic mention found."""
+
+    root: Any
+    clause_top: Any
+    polarity: int = 1
+    negations: int = 0
+    cue: str | None = None
+    cue_tok: Any = None
+    hedge: bool = False
+    demand: str | None = None      # "modal" (has to, must) or "verb" (urged X to)
+    demand_tok: Any = None
+    speech: Any = None
+    epistemic: bool = False
+    on: date | None = None
+
+    def absorb(self, scorer: "Scorer", tok: Any, lexical: bool = True) -> None:
+        """Take a predicate's negations and hedges into account."""
+        self.negations += scorer._negated(tok)
+        self.hedge = self.hedge or scorer._hedged(tok, lexical)
+
+
+# --- the scorer --------------------------------------------------------------------------------------
+
+class Scorer:
+    """Scores articles into statements. Heavy objects (pipeline, gazetteer, lexicon) are passed in."""
+
+    def __init__(self, nlp: Any, gazetteer: Gazetteer, registry: conflicts_mod.Registry, lexicon: Lexicon,
+                 sentiment: Any = None) -> None:
+        self.nlp = nlp
+        self.gaz = gazetteer
+        self.registry = registry
+        self.lex = lexicon
+        if sentiment is None:
+            from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+            sentiment = SentimentIntensityAnalyzer()
+        self.sentiment = sentiment
+        self.trace: list[dict[str, Any]] | None = None   # set to a list to record every topic mention's walk
+        # Built before any memory zone, so its strings outlive the zones the batches run in.
+        self._scan = self._build_scan_matcher()
+        meta = getattr(nlp, "meta", {}) or {}
+        self.version = (f"rules-{RULES_VERSION}+lex-{lexicon.digest}+gaz-{gazetteer.digest[:10]}"
+                        f"+{meta.get('name', 'model')}-{meta.get('version', '?')}")
+
+    # public ----------------------------------------------------------------------------------------
+    def score_text(self, text: str, published: datetime | date | str | None = None, title: str | None = None,
+                   article_id: str = "", source: str | None = None, fast: bool = True) -> list[Statement]:
+        """Statements of one text (the article_id is used only to build statement ids)."""
+        article = Article.build(text, published=published, title=title, source=source,
+                                article_id=article_id or None)
+        return next(self.score_articles([article], fast=fast))[1]
+
+    def score_articles(self, articles: Iterable[Article], fast: bool = True,
+                       batch_size: int = 64) -> Iterator[tuple[Article, list[Statement]]]:
+        """Statements of many articles; parses the selected blocks of a batch together (nlp.pipe)."""
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= batch_size:
+                yield from self._score_batch(batch, fast)
+                batch = []
+        if batch:
+            yield from self._score_batch(batch, fast)
+
+    # planning -----------------------------------------------------------------------------------------
+    def plan(self, article: Article, fast: bool = True) -> Plan:
+        blocks = [b for b in hygiene.blocks(article.text, self.lex) if not b.boilerplate]
+        hits = [i for i, b in enumerate(blocks) if self.lex.any_topic.search(b.parse_text)]
+        if not hits:
+            return Plan(article, blocks, [], [])
+        if fast:
+            parse = sorted({j for i in hits for j in (i - 1, i) if j >= 0})
+        else:
+            parse = list(range(len(blocks)))
+        return Plan(article, blocks, hits, parse)
+
+    def _score_batch(self, batch: list[Article], fast: bool) -> Iterator[tuple[Article, list[Statement]]]:
+        plans = [self.plan(a, fast) for a in batch]
+        texts = [p.blocks[i].parse_text for p in plans for i in p.parse]
+        zone = getattr(self.nlp, "memory_zone", None)
+        if zone is not None:
+            with zone():
+                yield from self._analyse_plans(plans, texts)
+        else:
+            yield from self._analyse_plans(plans, texts)
+
+    def _analyse_plans(self, plans: list[Plan], texts: list[str]) -> Iterator[tuple[Article, list[Statement]]]:
+        docs = iter(list(self.nlp.pipe(texts, batch_size=32)) if texts else [])
+        results = []
+        for p in plans:
+            parsed = {i: next(docs) for i in p.parse}
+            results.append((p.article, self._analyse(p, parsed) if p.hits else []))
+        yield from results
+
+    # analysis -----------------------------------------------------------------------------------------
+    def _analyse(self, plan: Plan, parsed: dict[int, Any]) -> list[Statement]:
+        art = plan.article
+        on = art.published_at.date() if art.published_at else None
+        ctx = Context(on, self._scan_mentions(art.text, on), self.registry.dominant(art.text, art.title, on),
+                      art.title)
+        candidates: list[Candidate] = []
+        for i in plan.hits:
+            block = plan.blocks[i]
+            doc = parsed[i]
+            prev_doc = parsed.get(i - 1)
+            prev_block = plan.blocks[i - 1] if i > 0 else None
+            local = self._local_mentions(doc, block.start, on, ctx)
+            if prev_doc is not None and prev_block is not None:
+                local += self._local_mentions(prev_doc, prev_block.start, on, ctx)
+            bctx = Context(on, _merge_mentions(ctx.mentions, local), ctx.article_conflict, ctx.title)
+            quotes = _quote_spans(doc.text)
+            speakers = self._quote_speakers(doc, quotes, block.start, bctx, on)
+            anchor_text = " ".join(x.text for x in (prev_block, block) if x is not None) + " " + (art.title or "")
+            for sent in doc.sents:
+                candidates.extend(self._sentence(sent, doc, block, bctx, quotes, speakers, anchor_text, on))
+        return self._finish(art, candidates, plan, ctx, on)
+
+    def _sentence(self, sent: Any, doc: Any, block: hygiene.Block, ctx: Context, quotes: list[tuple[int, int]],
+                  speakers: dict[int, list[tuple[Holder, str]]], anchor_text: str, on: date | None) -> list[Candidate]:
+        out: list[Candidate] = []
+        stext = sent.text
+        for topic, regex in self.lex.topic_regex.items():
+            for m in regex.finditer(stext):
+                term = " ".join(m.group(0).lower().split())
+                if topic == "peacekeeping" and self.lex.is_contextual(term):
+                    if not self.lex.anchor_regex.search(anchor_text.replace(m.group(0), " ")):
+                        continue
+                span = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
+                if span is None or len(span) == 0:
+                    continue
+                out.extend(self._topic_mention(span, topic, term, sent, doc, block, ctx, quotes, speakers, on))
+        return out
+
+    # the path from a topic mention to its holder ----------------------------------------------------------
+    def _walk(self, span: Any, term: str = "") -> "Walk | None":
+        """Climb from the topic to the clause's speaker, composing the stance on the way.
+
+        Below the first clause boundary (a coordinated or adverbial clause) the stance composes:
+        each support or oppose predicate whose object or complement leads to the topic multiplies the
+        polarity, negations are counted, hedges and demands noted. Above it only the speaker is
+        looked for, so "while Italy is not planning ..., Meloni said" is still Meloni's.
+        """
+        lex = self.lex
+        root = span.root
+        w = Walk(root=root, clause_top=root)
+        if term and lex.is_inverse(term):
+            w.polarity = -1      # "resume strikes", "return to war": the opposite of a truce
+        span_ids = {t.i for t in span}
+        if root.pos_ in ("VERB", "AUX"):
+            w.cue, w.cue_tok = _lemma(root), root
+            w.absorb(self, root)
+        w.negations += sum(1 for c in root.children if c.lower_ == "no" and c.dep_ == "det")
+        tok = root
+        frozen = contrast = False
+        frozen_via = ""
+        depth = 1
+        while tok.head.i != tok.i:
+            dep, head = tok.dep_, tok.head
+            if head.i in span_ids:
+                tok = head
+                continue
+            if not (tok.pos_ == "ADP" or tok.lemma_.lower() in _TRANSPARENT):
+                depth += 1
+            lemma = _lemma(head)
+            is_verb = head.pos_ in ("VERB", "AUX")
+            if lemma in lex.accusation_verbs and dep in ("prep", "pcomp", "xcomp", "ccomp", "pobj"):
+                return None      # "accused Russia of breaching the truce"
+            if is_verb and lemma in lex.epistemic_verbs and dep in ("ccomp", "xcomp") and frozen_via in ("", "conj"):
+                # "analysts expected Moscow to accept a truce": an expectation, nobody's stance.
+                w.epistemic = True
+                w.speech = head
+                return w
+            if is_verb and lemma in lex.speech_verbs and (
+                    dep in ("ccomp", "parataxis") or (dep == "xcomp" and lemma not in lex.support_verbs | lex.oppose_verbs)
+                    or (frozen and dep in ("advcl", "conj"))):
+                w.speech = head
+                if not contrast:
+                    return w
+            if frozen:
+                if dep == "conj" and is_verb and not contrast:
+                    w.absorb(self, head, lexical=False)
+                    if w.demand is None and self._modal_demand(head):
+                        w.demand = "modal"
+                tok = head
+                continue
+            if dep in ("nsubj", "csubj") and tok.i == root.i:
+                # The topic is the subject: "the truce must hold" (a demand), "the truce is over" (oppose).
+                if lemma in _KEEP_GOING and (self._modal_demand(head) or self._wanted(head)):
+                    w.cue, w.cue_tok = lemma, head
+                    w.demand = "modal"
+                elif head.lemma_ == "be" and any(c.dep_ in ("acomp", "advmod", "attr") and c.lower_ in _END_STATES
+                                                 for c in head.children):
+                    w.cue, w.cue_tok = "over", head
+                    w.polarity *= -1
+                else:
+                    return None
+                w.absorb(self, head, lexical=False)
+                w.clause_top = head
+                tok = head
+                continue
+            if dep == "attr" and head.lemma_ == "be" and w.cue is None and any(c.dep_ == "expl" for c in head.children):
+                # "there will be (no) ceasefire"
+                w.cue, w.cue_tok = "there be", head
+            if dep == "attr" and head.lemma_ in ("be", "remain", "become") and w.cue is None:
+                # "the aim remains a ceasefire": the subject names the stance.
+                subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+                if subj is not None and subj.lemma_.lower() in lex.support_nouns:
+                    w.cue, w.cue_tok = subj.lemma_.lower(), head
+            if tok.lower_ in ("than", "of") and dep == "prep" and (
+                    head.lower_ in ("rather", "instead") or any(c.lower_ in ("rather", "instead") for c in tok.children)
+                    or any(c.lower_ in ("rather", "instead") and c.dep_ == "advmod" for c in head.children)):
+                # "a peace deal rather than a ceasefire", "instead of a truce"
+                w.negations += 1
+            noun_clause = dep == "acl" and (head.lemma_.lower() in lex.support_nouns | lex.oppose_nouns
+                                            or head.lemma_.lower() in _TRANSPARENT)
+            if (dep == "conj" or (dep == "advcl" and not _is_purpose(tok)) or dep in ("relcl", "amod")
+                    or (dep == "acl" and not noun_clause) or dep not in _COMPOSE | {"acl"}):
+                if w.cue is None:
+                    return w
+                frozen = True
+                frozen_via = dep
+                # "..., while Italy is not planning ..., Meloni said": a contrastive clause belongs to
+                # the outermost speaker, not to the speaker of the clause it hangs from.
+                contrast = dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("while", "whereas", "whilst")
+                                                  for c in tok.children)
+                if dep == "conj" and is_verb:
+                    w.absorb(self, head, lexical=False)
+                    if w.demand is None and self._modal_demand(head):
+                        w.demand = "modal"
+                tok = head
+                continue
+            if head.pos_ in ("NOUN", "PROPN"):
+                if lemma in _TRANSPARENT or lemma in lex.support_nouns or lemma in lex.oppose_nouns:
+                    w.negations += sum(1 for c in head.children if c.lower_ == "no" and c.dep_ == "det")
+                if lemma in lex.support_nouns or lemma in lex.oppose_nouns:
+                    if w.cue is None or dep in ("prep", "pobj", "acl"):
+                        if lemma in lex.oppose_nouns:
+                            w.polarity *= -1
+                        w.cue, w.cue_tok = lemma, head
+                elif lemma not in _TRANSPARENT and dep == "compound" and tok.i == root.i:
+                    return None
+            else:
+                cls, cue = self._predicate_class(head, via=tok, depth=depth, has_cue=w.cue is not None)
+                if cls == "oppose":
+                    w.polarity *= -1
+                    w.cue, w.cue_tok = cue, head
+                elif cls == "support" and (w.cue is None or w.cue in lex.support_nouns):
+                    w.cue, w.cue_tok = cue, head
+                if head.pos_ in ("VERB", "AUX", "ADJ"):
+                    w.absorb(self, head)
+                    if dep in ("xcomp", "ccomp") and w.cue is not None and w.demand is None:
+                        objected = any(c.dep_ in ("dobj", "dative") for c in head.children) or \
+                            any(c.dep_ == "prep" and c.lower_ == "on" for c in head.children)
+                        if lemma in lex.demand_verbs and (dep == "ccomp" or objected or
+                                                          lemma not in ("want", "need", "hope", "wish")):
+                            w.demand, w.demand_tok = "verb", head
+                        elif self._modal_demand(tok):
+                            w.demand = "modal"
+            w.clause_top = head
+            tok = head
+        if w.speech is None and w.cue is not None:
+            # Parsers often hang "that ..." off the wrong word ("said after the call that Rome had no
+            # plans"); reported speech nearly always depends on the sentence's own speech verb.
+            top = tok
+            if top.pos_ in ("VERB", "AUX") and _lemma(top) in lex.speech_verbs and top.i != w.clause_top.i \
+                    and _lemma(top) not in lex.support_verbs | lex.oppose_verbs:
+                w.speech = top
+        return w
+
+    def _topic_mention(self, span: Any, topic: str, term: str, sent: Any, doc: Any, block: hygiene.Block,
+                       ctx: Context, quotes: list[tuple[int, int]], speakers: dict[int, list[tuple[Holder, str]]],
+                       on: date | None) -> list[Candidate]:
+        lex = self.lex
+        if self._in_condition(span):
+            return []        # "... as long as Azerbaijan stops shelling": a condition, not a stance
+        w = self._walk(span, term)
+        if w is not None:
+            w.on = on
+        if self.trace is not None:
+            self.trace.append({"term": term, "topic": topic, "sentence": sent.text.strip()[:160],
+                               "walk": None if w is None else {k: (v.text if hasattr(v, "text") else v)
+                                                               for k, v in vars(w).items()}})
+        if w is None or w.epistemic:
+            return []
+        if w.cue_tok is not None and any(c.dep_ == "nsubjpass" for c in w.cue_tok.children) and \
+                not any(c.dep_ == "agent" for c in w.cue_tok.children) and w.negations and w.speech is not None:
+            return []        # "no formal truce had yet been agreed": a report of facts, not a stance
+        if w.cue is None:
+            return self._owned_noun_only(span, topic, term, sent, doc, block, ctx, quotes, on, w.polarity, w.negations)
+        if self._modal_demand(w.cue_tok) or self._modal_demand(w.clause_top):
+            w.demand = w.demand or "modal"
+        if not w.negations:
+            neg_text = doc.text[sent.start_char:span.start_char][-80:]
+            if lex.negation_regex.search(neg_text):
+                w.negations += 1
+        polarity = -w.polarity if w.negations % 2 else w.polarity
+        clause = _subtree_span(w.clause_top, doc)
+        clause_text = _clause_text(w.clause_top)
+        modality = self._modality(clause_text, w.hedge)
+        pol = "support" if polarity > 0 else "oppose"
+        if topic == "ceasefire" and pol == "support" and modality == "conditional" and \
+                _PRECONDITION.search(clause_text) and not w.negations:
+            pol = "oppose"
+        if topic == "peacekeeping" and pol == "oppose" and w.negations and \
+                re.search(r"\b(unless|until|without)\b", clause_text, re.I):
+            pol, modality = "support", "conditional"
+        # Who holds it: the clause's speaker, or the subject of the stance predicate.
+        in_quote = _inside(span.start_char, quotes)
+        if w.demand == "verb" and w.demand_tok is not None:
+            agents, agent_how, target = self._agents(w.demand_tok, doc, ctx, block.start, on)
+            target |= self._demand_targets(w.demand_tok, w.cue_tok, doc, ctx, block.start, on)
+            demand_by_agent = True
+        else:
+            agents, agent_how, target = self._agents(w.cue_tok or w.clause_top, doc, ctx, block.start, on)
+            demand_by_agent = False
+        speaker_holders: list[tuple[Holder, str]] = []
+        if w.speech is not None:
+            speaker_holders = self._subject_holders(w.speech, doc, ctx, block.start, on)
+        elif in_quote is not None:
+            speaker_holders = speakers.get(in_quote, [])
+        holders: list[tuple[Holder, str]]
+        mediator = False
+        if speaker_holders and not (demand_by_agent and agents):
+            holders = self._choose(speaker_holders, agents, agent_how, w)
+            if holders is not speaker_holders and w.speech is not None and pol == "support":
+                # A speaker announcing that others agreed to a truce is for it; so is any non-party
+                # reporting the parties' agreement (the mediator's announcement).
+                conflict = self.registry.infer(sent.text, (), ctx.article_conflict, on)
+                parties = set(self.registry.conflicts[conflict].parties) if conflict in self.registry.conflicts else set()
+                is_party = bool(self._spoken_for(speaker_holders, on) & parties)
+                mediator = _lemma(w.speech) in lex.announce_verbs or (
+                    not is_party and (w.cue or "").split(" ")[0] in lex.cue_classes.get("act", frozenset()))
+        elif w.demand == "modal" and not demand_by_agent:
+            holders = []
+        else:
+            holders = agents
+        if mediator:
+            known = {h.holder_id for h, _ in holders}
+            holders = holders + [h for h in speaker_holders if h[0].holder_id not in known]
+        if not holders:
+            return []
+        base = "direct_quote" if in_quote is not None else ("indirect" if w.speech is not None else "reported")
+        out: list[Candidate] = []
+        for holder, how in holders:
+            if holder.holder_id in target:
+                continue
+            contextual = topic == "peacekeeping" and lex.is_contextual(term)
+            if contextual and pol == "support" and w.demand is None:
+                conflict = self.registry.infer(sent.text, (), ctx.article_conflict, on)
+                parties = self.registry.conflicts[conflict].parties if conflict in self.registry.conflicts else ()
+                if holder.country and f"state:{holder.country}" in parties:
+                    continue
+            attribution = "inferred" if how in ("pronoun", "metonym", "description", "institution") else base
+            conf = 0.9
+            conf -= {"pronoun": 0.15, "description": 0.15, "metonym": 0.05, "institution": 0.05,
+                     "unknown_person": 0.2}.get(how, 0.0)
+            if topic == "ceasefire" and lex.is_weak(term):
+                conf -= 0.2
+            if contextual:
+                conf -= 0.1
+            out.append(Candidate(
+                holder=holder, topic=topic, polarity=pol, modality=modality, confidence=max(0.05, min(0.99, conf)),
+                attribution=attribution, cue=f"{w.cue} [{term}]" + (" +neg" if w.negations % 2 else ""),
+                sent_start=block.start + sent.start_char, sent_end=block.start + sent.end_char,
+                evidence="", tone_span=(block.start + clause.start_char, block.start + clause.end_char),
+                block_offset=block.start,
+            ))
+        return out
+
+    def _in_condition(self, span: Any) -> bool:
+        """Is the mention inside a condition clause (if, unless, provided, as long as, until, once)?"""
+        t = span.root
+        for _ in range(12):
+            if t.dep_ == "advcl":
+                lead = " ".join(c.lower_ for c in t.children if c.i < t.i and c.dep_ in ("mark", "advmod", "prep"))
+                if re.search(r"\b(if|unless|provided|providing|until|till|once|long|soon|condition)\b", lead):
+                    return True
+            if t.head.i == t.i:
+                return False
+            t = t.head
+        return False
+
+    def _spoken_for(self, holders: list[tuple[Holder, str]], on: date | None) -> set[str]:
+        """Ids and codes a speaker speaks for: their country, its state id, the bodies of their offices."""
+        out: set[str] = set()
+        for h, _ in holders:
+            out.add(h.holder_id)
+            if h.country:
+                out |= {h.country, f"state:{h.country}"}
+                out |= {o.actor_id for o in self.gaz.orgs.values() if o.code == h.country}
+            if h.kind == "person" and on is not None:
+                out |= {r.body for r in self.gaz.roles_on(h.holder_id, on)}
+        return out
+
+    def _choose(self, speakers: list[tuple[Holder, str]], agents: list[tuple[Holder, str]], agent_how: str,
+                w: "Walk") -> list[tuple[Holder, str]]:
+        """Speaker or subject? The speaker when the clause is theirs: a demand they make, their own
+        words about themselves ("we", "he" in their own reported speech), or their own country
+        ("Meloni said Italy ..."). The subject when the speaker reports someone else's position,
+        including a named person of the same country ("Peskov said Putin ...", "..., the Kremlin said").
+        """
+        if w.demand or not agents or agent_how == "self" or (agent_how == "pronoun" and w.speech is not None):
+            return speakers
+        speaker_ids = {h.holder_id for h, _ in speakers}
+        spoken_for = self._spoken_for(speakers, w.on)
+        out_agents = []
+        for a, how in agents:
+            if a.holder_id in speaker_ids:
+                continue
+            if a.kind == "person" or (a.holder_id not in spoken_for and (a.country or "") not in spoken_for):
+                out_agents.append((a, how))
+        return out_agents or speakers
+
+    def _owned_noun_only(self, span: Any, topic: str, term: str, sent: Any, doc: Any, block: hygiene.Block,
+                         ctx: Context, quotes: list[tuple[int, int]], on: date | None, polarity: int,
+                         negations: int) -> list[Candidate]:
+        """Stances carried inside a noun phrase: 'a US-brokered truce', "Russia's ceasefire proposal"."""
+        root = span.root
+        heads = [root]
+        if root.head.lemma_.lower() in _TRANSPARENT and root.dep_ in ("compound", "amod", "nmod"):
+            heads.append(root.head)
+        owners: list[tuple[Any, str]] = []
+        for h in heads:
+            for c in h.children:
+                if c.dep_ == "amod" and _lemma(c) in ("broker", "propose", "mediate", "back", "sponsor", "lead",
+                                                      "draft", "negotiate", "agree", "offer"):
+                    for g in c.children:
+                        if g.dep_ in ("npadvmod", "compound", "nmod", "amod") and g.ent_type_:
+                            owners.append((g, _lemma(c)))
+                if c.dep_ == "poss" and h.lemma_.lower() in ("proposal", "plan", "offer", "call", "demand",
+                                                            "initiative", "bid", "push", "proposition"):
+                    owners.append((c, h.lemma_.lower()))
+        out: list[Candidate] = []
+        for tok, cue in owners:
+            for holder, how in self._resolve_token(tok, doc, ctx, block.start, on):
+                out.append(Candidate(
+                    holder=holder, topic=topic, polarity="support" if polarity > 0 else "oppose", modality="firm",
+                    confidence=0.6, attribution="reported", cue=f"{cue} [{term}]",
+                    sent_start=block.start + sent.start_char, sent_end=block.start + sent.end_char,
+                    evidence="", tone_span=(block.start + sent.start_char, block.start + sent.end_char),
+                    block_offset=block.start))
+        return out
+
+    # predicate helpers --------------------------------------------------------------------------------
+    def _predicate_class(self, tok: Any, via: Any = None, depth: int = 1, has_cue: bool = False
+                         ) -> tuple[str | None, str]:
+        """Does this token take a side on what lies below it? Returns (support|oppose|None, cue)."""
+        lex = self.lex
+        lemma = _lemma(tok)
+        keys = [lemma]
+        if via is not None and via.dep_ in ("prep", "agent") and tok.pos_ in ("VERB", "AUX", "ADJ"):
+            keys.insert(0, f"{lemma} {via.lower_}")
+            if " " in lemma:
+                keys.insert(0, f"{lemma} {via.lower_}")
+        if tok.pos_ in ("VERB", "AUX"):
+            for key in keys:
+                if key in lex.oppose_verbs:
+                    return "oppose", key
+                if key in lex.support_verbs:
+                    return "support", key
+            if lemma in lex.light_verbs and not has_cue and depth <= 2 and via is not None and \
+                    via.dep_ in ("dobj", "prep", "attr", "oprd"):
+                return "support", lemma
+            return None, lemma
+        if tok.pos_ == "ADJ" or tok.dep_ in ("acomp",):
+            for key in keys:
+                if key in lex.oppose_adjectives:
+                    return "oppose", key
+                if key in lex.support_adjectives or key in lex.support_verbs:
+                    return "support", key
+            return None, lemma
+        if tok.pos_ == "ADP" and tok.lower_ == "against" and tok.head.lemma_ == "be":
+            return "oppose", "against"
+        if tok.pos_ in ("NOUN", "PROPN"):
+            if lemma in lex.oppose_nouns:
+                return "oppose", lemma
+            if lemma in lex.support_nouns:
+                return "support", lemma
+        return None, lemma
+
+    def _negated(self, tok: Any) -> int:
+        n = sum(1 for c in tok.children if c.dep_ == "neg" or (c.lower_ in ("never", "no") and c.dep_ in ("advmod", "det")))
+        return n
+
+    def _hedged(self, tok: Any, lexical: bool = True) -> bool:
+        if any(c.dep_ == "aux" and c.lower_ in self.lex.hedge_words for c in tok.children):
+            return True
+        return lexical and _lemma(tok) in self.lex.hedge_words
+
+    def _modal_demand(self, tok: Any) -> bool:
+        """'must agree', 'has to agree', 'should accept', 'needs to stop'."""
+        if tok is None:
+            return False
+        for c in tok.children:
+            if c.dep_ == "aux" and c.lower_ in ("must", "should", "ought"):
+                return True
+        if tok.dep_ == "xcomp" and tok.head.lemma_ in ("have", "need", "got") and \
+                any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+            return True
+        return False
+
+    def _wanted(self, tok: Any) -> bool:
+        h = tok.head
+        return tok.dep_ in ("xcomp", "ccomp") and h.lemma_ in ("want", "hope", "expect", "need", "wish", "urge", "call")
+
+    def _modality(self, clause_text: str, hedge: bool) -> str:
+        """conditional when the clause ties the stance to a condition, hedged when it weakens it."""
+        if _CONDITION_STRONG.search(clause_text) or _CONDITION_TEMPORAL.search(clause_text):
+            return "conditional"
+        if hedge or self.lex.hedge_regex.search(clause_text):
+            return "hedged"
+        return "firm"
+
+    # holders ----------------------------------------------------------------------------------------------
+    def _agents(self, tok: Any, doc: Any, ctx: Context, offset: int, on: date | None
+                ) -> tuple[list[tuple[Holder, str]], str, set[str]]:
+        """The logical subject of a predicate: (holders, how, ids of demand targets to exclude)."""
+        target: set[str] = set()
+        t = tok
+        seen = 0
+        while t is not None and seen < 12:
+            seen += 1
+            subj = [c for c in t.children if c.dep_ in _SUBJECT_DEPS]
+            if any(c.dep_ == "nsubjpass" for c in subj):
+                agent = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+                if agent:
+                    return self._holders_of(agent[0], doc, ctx, offset, on), "agent", target
+                return [], "", target
+            if subj:
+                s = subj[0]
+                if s.lower_ in _PRONOUNS_SELF:
+                    return [], "self", target
+                if s.dep_ == "expl" or s.lower_ in ("there",):
+                    return [], "", target
+                holders: list[tuple[Holder, str]] = []
+                for extra in subj:      # "X and Y backed ..." is sometimes parsed as two subjects
+                    holders += [h for h in self._holders_of(extra, doc, ctx, offset, on)
+                                if h[0].holder_id not in {x.holder_id for x, _ in holders}]
+                how = "pronoun" if s.pos_ == "PRON" and s.lower_ not in _PRONOUNS_SELF else "subject"
+                return holders, how, target
+            if t.dep_ == "xcomp" and _lemma(t.head) in self.lex.demand_verbs | {"help", "allow", "persuade",
+                                                                                 "convince", "get", "force"}:
+                objs = [c for c in t.head.children if c.dep_ in ("dobj", "dative")]
+                for o in objs:
+                    target |= {h.holder_id for h, _ in self._holders_of(o, doc, ctx, offset, on)}
+                t = t.head
+                continue
+            if t.dep_ in ("xcomp", "acomp", "pcomp", "prep", "pobj", "conj", "dobj", "attr", "oprd", "compound",
+                          "advcl", "auxpass", "aux", "amod", "nmod", "appos"):
+                if t.dep_ in ("amod", "acl") and t.head.pos_ in ("NOUN", "PROPN"):
+                    return self._holders_of(t.head, doc, ctx, offset, on), "subject", target
+                t = t.head if t.head.i != t.i else None
+                continue
+            break
+        return [], "", target
+
+    def _demand_targets(self, demand_tok: Any, cue_tok: Any, doc: Any, ctx: Context, offset: int,
+                        on: date | None) -> set[str]:
+        """Who is asked to act ("urged Putin to", "demanded that Russia", "called on Moscow to"): never holders."""
+        toks = [c for c in demand_tok.children if c.dep_ in ("dobj", "dative")]
+        toks += [g for c in demand_tok.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+                 for g in c.children if g.dep_ == "pobj"]
+        if cue_tok is not None:
+            t = cue_tok
+            for _ in range(6):
+                subj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if subj:
+                    toks += subj
+                    break
+                if t.head.i == t.i or t.i == demand_tok.i:
+                    break
+                t = t.head
+        ids: set[str] = set()
+        for t in toks:
+            ids |= {h.holder_id for h, _ in self._holders_of(t, doc, ctx, offset, on)}
+        return ids
+
+    def _subject_holders(self, verb: Any, doc: Any, ctx: Context, offset: int, on: date | None) -> list[tuple[Holder, str]]:
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subj:
+            subj = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        out: list[tuple[Holder, str]] = []
+        for t in subj:
+            out += [h for h in self._holders_of(t, doc, ctx, offset, on) if h[0].holder_id not in {x.holder_id for x, _ in out}]
+        return out
+
+    def _holders_of(self, tok: Any, doc: Any, ctx: Context, offset: int, on: date | None) -> list[tuple[Holder, str]]:
+        """A subject token and its coordinated siblings ("Britain and France") as holders."""
+        toks = [tok] + [c for c in tok.conjuncts if c.i > tok.i]
+        # "The United States, Saudi Arabia, the UAE and Egypt" is often parsed as an apposition chain.
+        for c in tok.children:
+            if c.dep_ == "appos":
+                toks += [c] + [x for x in c.conjuncts if x.i > c.i]
+        out: list[tuple[Holder, str]] = []
+        seen: set[str] = set()
+        for t in toks:
+            for h, how in self._resolve_token(t, doc, ctx, offset, on):
+                if h.holder_id not in seen:
+                    seen.add(h.holder_id)
+                    out.append((h, how))
+        return out
+
+    def _resolve_token(self, tok: Any, doc: Any, ctx: Context, offset: int, on: date | None) -> list[tuple[Holder, str]]:
+        """Who a noun-phrase head refers to, on the date, with how it was found."""
+        gaz = self.gaz
+        low = tok.lower_
+        if tok.pos_ == "PRON" or low in _PRONOUNS_PERSON or low in _PRONOUNS_GROUP:
+            h = self._antecedent(tok, ctx, offset, on)
+            return [(h, "pronoun")] if h else []
+        ent = _entity_of(tok, doc)
+        if ent is not None:
+            h, how = self._resolve_entity(ent, doc, ctx, offset, on)
+            if h is not None:
+                return [(h, how)]
+            if ent.label_ == "PERSON":
+                return []
+        # The whole noun phrase may be a role phrase ("the British prime minister", "NATO's chief").
+        phrase = _noun_phrase(tok, doc)
+        if phrase and len(phrase) > len(tok.text):
+            r = gaz.resolve(phrase, on=on, context=ctx.ids_before(offset + tok.idx))
+            if r is not None and r.form == "role_phrase":
+                return [(r.holder, "description")]
+        # Institutions speak for whoever modifies them: "Starmer's spokesman", "the Russian foreign ministry".
+        if low in self.lex.institution_nouns or tok.lemma_.lower() in self.lex.institution_nouns:
+            mod = self._institution_owner(tok, doc, ctx, offset, on)
+            if mod is not None:
+                return [(mod, "institution")]
+            definite = self._definite_person(tok, doc, ctx, offset, on)
+            if definite is not None:
+                return [(definite, "description")]
+            return []
+        # A demonym as a noun: "the Russians", "the Israelis".
+        if tok.pos_ in ("PROPN", "NOUN") and tok.text[:1].isupper():
+            r = gaz.resolve(tok.text, on=on, context=ctx.ids_before(offset + tok.idx), label="NORP")
+            if r is not None and r.holder.kind == "state":
+                return [(r.holder, "metonym" if r.form in ("capital", "metonym") else "name")]
+        return []
+
+    def _resolve_entity(self, ent: Any, doc: Any, ctx: Context, offset: int, on: date | None
+                        ) -> tuple[Holder | None, str]:
+        gaz = self.gaz
+        ent_id = ent.ent_id_
+        context = ctx.ids_before(offset + ent.start_char)
+        if ent_id and not ent_id.startswith("?"):
+            h = gaz.holder(ent_id, on)
+            if h is None:
+                return None, ""
+            how = "name"
+            if h.kind == "state":
+                r = gaz.resolve(ent.text, on=on)
+                if r is not None and r.form in ("capital", "metonym"):
+                    how = "metonym"
+            if h.kind == "state" and ent.label_ == "NORP":
+                return None, ""
+            return h, how
+        r = gaz.resolve(ent.text, on=on, context=context, label=ent.label_)
+        if r is not None:
+            if r.holder.kind == "state" and r.form == "demonym":
+                return None, ""
+            return r.holder, ("metonym" if r.form in ("capital", "metonym") else "name")
+        if ent.label_ == "PERSON" and not ent_id:
+            return self._unknown_person(ent, doc, ctx, offset, on), "unknown_person"
+        return None, ""
+
+    def _unknown_person(self, ent: Any, doc: Any, ctx: Context, offset: int, on: date | None) -> Holder | None:
+        """A named official the gazetteer does not know: kept when a title and a country say who they speak for."""
+        words = [t for t in doc[max(0, ent.start - 6):ent.start]]
+        words += [c for t in ent for c in t.children if c.dep_ in ("appos", "compound", "amod")]
+        titled = any(w.lower_ in self.lex.official_titles for w in words)
+        if not titled:
+            return None
+        country = None
+        for w in reversed(words):
+            if w.ent_type_ in ("GPE", "NORP", "ORG") and w.i < ent.start:
+                e = _entity_of(w, doc)
+                if e is None:
+                    continue
+                if e.ent_id_ and not e.ent_id_.startswith("?"):
+                    h = self.gaz.holder(e.ent_id_, on)
+                else:
+                    r = self.gaz.resolve(e.text, on=on, label=e.label_)
+                    h = r.holder if r else None
+                if h is not None and h.kind in ("state", "org", "group"):
+                    country = h.country
+                    if h.kind == "group":
+                        return Holder(f"person:{slugify(ent.text)}", ent.text, "person", None, "official")
+                    break
+        if country is None:
+            return None
+        name = " ".join(ent.text.split())
+        name = re.sub(r"'s?$", "", name)
+        return Holder(f"person:{slugify(name)}", name, "person", country, "official")
+
+    def _institution_owner(self, tok: Any, doc: Any, ctx: Context, offset: int, on: date | None) -> Holder | None:
+        """The state or organisation an institution noun belongs to, from its modifiers."""
+        mods = [c for c in tok.children if c.dep_ in ("poss", "compound", "amod", "nmod", "npadvmod")]
+        mods += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "from", "in")
+                 for g in c.children if g.dep_ == "pobj"]
+        for m in mods:
+            for cand in [m] + [c for c in m.children if c.dep_ in ("compound", "amod", "poss")]:
+                ent = _entity_of(cand, doc)
+                if ent is None:
+                    continue
+                h: Holder | None
+                if ent.ent_id_ and not ent.ent_id_.startswith("?"):
+                    h = self.gaz.holder(ent.ent_id_, on)
+                else:
+                    r = self.gaz.resolve(ent.text, on=on, context=ctx.ids_before(offset + ent.start_char),
+                                         label=ent.label_)
+                    h = r.holder if r else None
+                if h is None:
+                    continue
+                if h.kind == "person":
+                    # "Starmer's spokesman" speaks for the UK government.
+                    if h.country and len(h.country) == 3:
+                        s = self.gaz.holder(f"state:{h.country}", on)
+                        if s is not None:
+                            return s
+                    org = next((o for o in self.gaz.orgs.values() if o.code == h.country and o.parent is None), None)
+                    if org is not None:
+                        return self.gaz.holder(org.actor_id, on)
+                    continue
+                return h
+        return None
+
+    def _definite_person(self, tok: Any, doc: Any, ctx: Context, offset: int, on: date | None) -> Holder | None:
+        """'the president', 'the prime minister', 'the leader': the last person mentioned who holds such an office."""
+        if not any(c.lower_ == "the" for c in tok.children):
+            return None
+        phrase = " ".join(t.lower_ for t in tok.subtree if t.dep_ in ("compound", "amod") or t.i == tok.i)
+        roles = _DEFINITE_ROLES.get(phrase) or _DEFINITE_ROLES.get(tok.lower_)
+        if not roles or on is None:
+            return None
+        for m in reversed(ctx.before(offset + tok.idx)):
+            if m.kind == "person" and m.role in roles:
+                return self.gaz.holder(m.actor_id, on)
+        return None
+
+    def _antecedent(self, tok: Any, ctx: Context, offset: int, on: date | None) -> Holder | None:
+        """The last fitting actor before a pronoun: a person of the right gender, or a state/organisation."""
+        low = tok.lower_
+        before = ctx.before(offset + tok.idx)
+        if low in _PRONOUNS_PERSON:
+            gender = _PRONOUNS_PERSON[low]
+            for m in reversed(before):
+                if m.kind == "person" and m.gender in (gender, None):
+                    return self.gaz.holder(m.actor_id, on) if m.actor_id in self.gaz.persons else \
+                        Holder(m.actor_id, m.name, "person", m.country, m.role)
+            return None
+        if low in _PRONOUNS_GROUP:
+            for m in reversed(before[-6:]):
+                if m.kind in ("state", "org", "group"):
+                    return self.gaz.holder(m.actor_id, on)
+        return None
+
+    # quotes ---------------------------------------------------------------------------------------------
+    def _quote_speakers(self, doc: Any, quotes: list[tuple[int, int]], offset: int, ctx: Context, on: date | None
+                        ) -> dict[int, list[tuple[Holder, str]]]:
+        """Who speaks each quotation: the speech verb outside it in the sentence where it opens or closes,
+        or a sentence ending in a colon just before it."""
+        out: dict[int, list[tuple[Holder, str]]] = {}
+        sents = list(doc.sents)
+        for qi, (qs, qe) in enumerate(quotes):
+            found: list[tuple[Holder, str]] = []
+            touching = [s for s in sents if s.start_char < qe and s.end_char > qs]
+            for s in touching[:1] + touching[-1:]:
+                for t in s:
+                    if qs <= t.idx < qe:
+                        continue
+                    if t.pos_ in ("VERB", "AUX") and _lemma(t) in self.lex.speech_verbs:
+                        found = self._subject_holders(t, doc, ctx, offset, on)
+                        if found:
+                            break
+                if found:
+                    break
+            if not found:
+                prev = [s for s in sents if s.end_char <= qs]
+                if prev and prev[-1].text.rstrip().endswith(":"):
+                    for t in prev[-1]:
+                        if t.pos_ in ("VERB", "AUX") and _lemma(t) in self.lex.speech_verbs:
+                            found = self._subject_holders(t, doc, ctx, offset, on)
+                            if found:
+                                break
+            out[qi] = found
+        return out
+
+    # mentions ----------------------------------------------------------------------------------------------
+    def _build_scan_matcher(self) -> Any:
+        from spacy.matcher import PhraseMatcher
+
+        matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        by_id: dict[str, list[str]] = {}
+        for p in self.gaz.entity_patterns():
+            if not p["id"].startswith("?"):
+                by_id.setdefault(p["id"], []).append(p["pattern"])
+        for actor_id, patterns in by_id.items():
+            self.nlp.vocab.strings.add(actor_id)
+            matcher.add(actor_id, list(self.nlp.tokenizer.pipe(patterns)))
+        return matcher
+
+    def _scan_mentions(self, text: str, on: date | None) -> list[Mention]:
+        """Gazetteer names anywhere in the article (a phrase match over tokens, no parsing)."""
+        doc = self.nlp.make_doc(text)
+        out: list[Mention] = []
+        taken: set[int] = set()
+        matches = sorted(self._scan(doc), key=lambda m: (m[1], -(m[2] - m[1])))
+        for match_id, start, end in matches:
+            if start in taken:
+                continue
+            taken.update(range(start, end))
+            actor_id = self.nlp.vocab.strings[match_id]
+            h = self.gaz.holder(actor_id, on)
+            if h is None:
+                continue
+            out.append(Mention(doc[start].idx, actor_id, h.kind, self.gaz.gender(actor_id) if h.kind == "person" else None,
+                               h.name, h.country, h.role))
+        return out
+
+    def _local_mentions(self, doc: Any, offset: int, on: date | None, ctx: Context) -> list[Mention]:
+        """Persons the parser found in a block (including ones the gazetteer does not know)."""
+        out: list[Mention] = []
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            h, _ = self._resolve_entity(ent, doc, ctx, offset, on)
+            if h is None:
+                h = Holder(f"person:{slugify(ent.text)}", ent.text, "person", None, None)
+            gender = self.gaz.gender(h.holder_id)
+            out.append(Mention(offset + ent.start_char, h.holder_id, "person", gender, h.name, h.country, h.role))
+        return out
+
+    # output --------------------------------------------------------------------------------------------------
+    def _finish(self, art: Article, candidates: list[Candidate], plan: Plan, ctx: Context, on: date | None
+                ) -> list[Statement]:
+        best: dict[tuple[int, str, str], Candidate] = {}
+        for c in candidates:
+            key = (c.sent_start, c.holder.holder_id, c.topic)
+            old = best.get(key)
+            if old is None or (c.confidence, MODALITY_WEIGHT[c.modality]) > (old.confidence, MODALITY_WEIGHT[old.modality]):
+                best[key] = c
+        out = []
+        text = art.text
+        for c in sorted(best.values(), key=lambda c: (c.sent_start, c.holder.holder_id, c.topic)):
+            around = _neighbours(text, c.sent_start, c.sent_end)
+            conflict = self.registry.infer(text[c.sent_start:c.sent_end], around, ctx.article_conflict, on)
+            sign = 1.0 if c.polarity == "support" else -1.0
+            cue_word = c.cue.split(" [")[0]
+            cameo, plover = self.lex.codes(c.topic, c.polarity, cue_word)
+            tone = self.sentiment.polarity_scores(text[c.tone_span[0]:c.tone_span[1]])["compound"]
+            evidence = " ".join(text[c.sent_start:c.sent_end].split())
+            out.append(Statement(
+                statement_id=Statement.make_id(art.article_id, c.sent_start, c.sent_end, c.holder.holder_id, c.topic),
+                article_id=art.article_id, published_at=art.published_at, source=art.source,
+                holder_id=c.holder.holder_id, holder_name=c.holder.name, holder_kind=c.holder.kind,
+                country=c.holder.country, role=c.holder.role, conflict=conflict, topic=c.topic,
+                polarity=c.polarity, modality=c.modality, score=round(sign * MODALITY_WEIGHT[c.modality], 3),
+                confidence=round(c.confidence, 3), attribution=c.attribution, tone=round(float(tone), 4),
+                cue=c.cue, evidence=evidence, char_start=c.sent_start, char_end=c.sent_end,
+                cameo=cameo, plover=plover, scorer_version=self.version,
+            ))
+        return out
+
+
+# --- small helpers ---------------------------------------------------------------------------------------
+
+def _lemma(tok: Any) -> str:
+    """A verb's lemma with its particle ('rule out', 'call for' stays 'call'), lower case."""
+    lemma = tok.lemma_.lower()
+    prt = [c.lower_ for c in tok.children if c.dep_ == "prt"]
+    if prt:
+        return f"{lemma} {prt[0]}"
+    return lemma
+
+
+def _cue_text(tok: Any) -> str:
+    return _lemma(tok)
+
+
+def _is_purpose(tok: Any) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
+def _entity_of(tok: Any, doc: Any) -> Any:
+    if not tok.ent_type_:
+        return None
+    for ent in doc.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent
+    return None
+
+
+def _noun_phrase(tok: Any, doc: Any) -> str:
+    left = tok.left_edge.i
+    return doc[left: tok.i + 1].text
+
+
+def _clause_text(top: Any) -> str:
+    """The words of a clause without its coordinated clauses ("X backed a truce, and that Y ..." stops at 'and')."""
+    skip: set[int] = set()
+    for c in top.children:
+        if c.dep_ in ("conj", "cc") and c.i > top.i:
+            skip.update(t.i for t in c.subtree)
+    return " ".join(t.text for t in top.subtree if t.i not in skip)
+
+
+def _subtree_span(tok: Any, doc: Any) -> Any:
+    return doc[tok.left_edge.i: tok.right_edge.i + 1]
+
+
+def _merge_mentions(a: Sequence[Mention], b: Sequence[Mention]) -> list[Mention]:
+    seen = {(m.start, m.actor_id) for m in a}
+    out = list(a)
+    for m in b:
+        if (m.start, m.actor_id) not in seen and not any(x.start == m.start for x in a):
+            out.append(m)
+    return out
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """Quotations in a block as (start, end); an unclosed quote runs to the end of the block."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for i, ch in enumerate(text):
+        if ch == _QUOTE_OPEN:
+            if open_at is None:
+                open_at = i
+        elif ch == _QUOTE_CLOSE:
+            if open_at is not None:
+                spans.append((open_at, i + 1))
+                open_at = None
+        elif ch == '"':
+            if open_at is None:
+                open_at = i
+            else:
+                spans.append((open_at, i + 1))
+                open_at = None
+    if open_at is not None:
+        spans.append((open_at, len(text)))
+    return spans
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> int | None:
+    for i, (s, e) in enumerate(spans):
+        if s <= pos < e:
+            return i
+    return None
+
+
+def _neighbours(text: str, start: int, end: int) -> list[str]:
+    before = text[max(0, start - 400):start]
+    after = text[end:end + 400]
+    return [before, after]

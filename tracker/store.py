@@ -1,0 +1,611 @@
+"""The only place that talks to DuckDB: migrate, write articles with their statements, query.
+
+The store is one DuckDB file, created on first use. Its schema comes from numbered migrations in
+sql/migrations (each applied once, in a transaction, and recorded); views and table macros come
+from sql/views and are re-created whenever their text changes; named queries live in sql/queries,
+each with a header naming its parameters and columns. Values are always bound, never formatted in.
+
+Writes are batched through Arrow: a batch of articles and all their statements commit in one
+transaction, so an article never exists without its statements or the other way round. Ids are
+deterministic, so writing the same article again changes nothing; an article whose text changed
+(an updated story at the same URL) is replaced together with its statements.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Sequence
+
+import duckdb
+import polars as pl
+
+from tracker import dedup
+from tracker.config import Settings
+from tracker.errors import StoreBusyError, StoreError
+from tracker.models import STATEMENT_FIELDS, Article, Statement
+
+SCHEMA_META_KEYS = ("views_digest", "reference_digest")
+
+_STATEMENT_SCHEMA: dict[str, Any] = {
+    "statement_id": pl.Utf8, "article_id": pl.Utf8, "story_id": pl.Utf8,
+    "published_at": pl.Datetime("us"), "source": pl.Utf8, "holder_id": pl.Utf8, "holder_name": pl.Utf8,
+    "holder_kind": pl.Utf8, "country": pl.Utf8, "role": pl.Utf8, "conflict": pl.Utf8, "topic": pl.Utf8,
+    "polarity": pl.Utf8, "modality": pl.Utf8, "score": pl.Float64, "confidence": pl.Float64,
+    "attribution": pl.Utf8, "tone": pl.Float64, "cue": pl.Utf8, "evidence": pl.Utf8,
+    "char_start": pl.Int32, "char_end": pl.Int32, "cameo": pl.Utf8, "plover": pl.Utf8,
+    "scorer_version": pl.Utf8,
+}
+_ARTICLE_SCHEMA: dict[str, Any] = {
+    "article_id": pl.Utf8, "url": pl.Utf8, "source": pl.Utf8, "feed_id": pl.Utf8, "title": pl.Utf8,
+    "published_at": pl.Datetime("us"), "fetched_at": pl.Datetime("us"), "language": pl.Utf8,
+    "text": pl.Utf8, "content_hash": pl.Utf8, "story_id": pl.Utf8, "minhash": pl.List(pl.UInt64),
+    "word_count": pl.Int32, "scorer_version": pl.Utf8, "statement_count": pl.Int32,
+}
+_BAND_SCHEMA: dict[str, Any] = {"band": pl.Int16, "bucket": pl.UInt64, "day": pl.Date, "article_id": pl.Utf8}
+
+_LOCK_PATTERNS = ("could not set lock", "conflicting lock", "lock on file")
+
+
+def utcnow() -> datetime:
+    """Now as a naive UTC datetime (the store's convention)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+# --- SQL files ---------------------------------------------------------------------------------
+
+def _sql_root() -> Any:
+    """sql/ ships inside the package as tracker.sql; in a source checkout it sits beside tracker/."""
+    here = Path(__file__).resolve().parent.parent / "sql"
+    if (here / "migrations").is_dir() and (here / "queries").is_dir():
+        return here
+    return resources.files("tracker.sql")
+
+
+def _sql_files(folder: str) -> list[tuple[str, str]]:
+    root = _sql_root().joinpath(folder)
+    files = sorted((p.name, p.read_text("utf-8")) for p in root.iterdir() if p.name.endswith(".sql"))
+    return files
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    name: str
+    type: str
+    default: str
+    description: str
+
+    def default_value(self, settings: Settings | None) -> Any:
+        text = self.default.strip()
+        if text.upper() == "NULL":
+            return None
+        if text.startswith("@"):
+            if settings is None:
+                raise StoreError(f"Query parameter {self.name} needs settings for its default")
+            return getattr(settings, text[1:])
+        if text.startswith("'") and text.endswith("'"):
+            return text[1:-1]
+        return float(text) if "." in text else int(text)
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file of sql/queries: its header documents parameters and result columns."""
+
+    name: str
+    summary: str
+    params: tuple[QueryParam, ...]
+    columns: tuple[str, ...]
+    sql: str
+
+    def bind(self, given: Mapping[str, Any], settings: Settings | None) -> dict[str, Any]:
+        known = {p.name for p in self.params}
+        unknown = sorted(set(given) - known)
+        if unknown:
+            raise StoreError(
+                f"Unknown parameter(s) for query '{self.name}': {', '.join(unknown)}",
+                f"Valid parameters: {', '.join(sorted(known)) or '(none)'}.",
+            )
+        values = {}
+        for p in self.params:
+            values[p.name] = given[p.name] if given.get(p.name) is not None else p.default_value(settings)
+        return values
+
+
+_HEADER = re.compile(r"^--\s*(name|summary|param|columns):\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s+(\w+)\s*=\s*(NULL|@\w+|'[^']*'|-?[\d.]+)\s*(?:--\s*(.*))?$", re.I)
+
+
+def parse_named_query(filename: str, text: str) -> NamedQuery:
+    """Read a query file's header; a file without name, columns or well-formed params is an error."""
+    name = summary = ""
+    params: list[QueryParam] = []
+    columns: list[str] = []
+    for line in text.splitlines():
+        m = _HEADER.match(line.strip())
+        if not m:
+            continue
+        key, value = m.group(1), m.group(2).strip()
+        if key == "name":
+            name = value
+        elif key == "summary":
+            summary = value
+        elif key == "columns":
+            columns.extend(c.strip() for c in value.split(",") if c.strip())
+        else:
+            pm = _PARAM.match(value)
+            if not pm:
+                raise StoreError(f"sql/queries/{filename}: bad param header", f"'{value}'",
+                                 "write it as: -- param: name TYPE = default  -- description")
+            params.append(QueryParam(pm.group(1), pm.group(2).upper(), pm.group(3), pm.group(4) or ""))
+    if not name or not columns:
+        raise StoreError(f"sql/queries/{filename}: header must name the query and its columns")
+    return NamedQuery(name, summary, tuple(params), tuple(columns), text)
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    """Every named query shipped in sql/queries, by name."""
+    out = {}
+    for filename, text in _sql_files("queries"):
+        q = parse_named_query(filename, text)
+        out[q.name] = q
+    return out
+
+
+# --- results of a write ------------------------------------------------------------------------
+
+@dataclass
+class WriteResult:
+    """What a batch write did, article by article."""
+
+    stored: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    statements: int = 0
+    story_of: dict[str, str] = field(default_factory=dict)
+
+    def merge(self, other: "WriteResult") -> None:
+        self.stored += other.stored
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.statements += other.statements
+        self.story_of.update(other.story_of)
+
+
+# --- the store ---------------------------------------------------------------------------------
+
+class Store:
+    """An open DuckDB store. Use as a context manager, or call close()."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path, read_only: bool, settings: Settings | None):
+        self.con = con
+        self.path = path
+        self.read_only = read_only
+        self.settings = settings
+
+    # opening ------------------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        settings: Settings | None = None,
+        wait_seconds: float = 0.0,
+    ) -> "Store":
+        """Open (and on first use create and migrate) the store at path.
+
+        A read-write open migrates the schema and refreshes views. When another process holds the
+        file, a StoreBusyError is raised after waiting up to wait_seconds.
+        """
+        path = Path(path)
+        if read_only and not path.exists():
+            raise StoreError(f"No store at {path}", hint="run `tracker init` (or `make run`) to create it")
+        if not read_only:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"Cannot create the folder for the store {path}", str(exc)) from None
+        deadline = time.monotonic() + wait_seconds
+        delay = 0.05
+        while True:
+            try:
+                con = duckdb.connect(str(path), read_only=read_only)
+                break
+            except duckdb.Error as exc:
+                msg = str(exc)
+                if any(p in msg.lower() for p in _LOCK_PATTERNS):
+                    if time.monotonic() < deadline:
+                        time.sleep(delay)
+                        delay = min(delay * 2, 1.0)
+                        continue
+                    raise StoreBusyError(
+                        f"The store {path} is in use by another process",
+                        msg.splitlines()[0],
+                        "read it through the published snapshot, or stop the other process",
+                    ) from None
+                raise StoreError(f"Cannot open the store {path}", msg.splitlines()[0],
+                                 "check the path; if the file is not a DuckDB database, move it away") from None
+        store = cls(con, path, read_only, settings)
+        try:
+            if read_only:
+                store._check_schema()
+            else:
+                store.migrate()
+                store.refresh_views()
+                if settings is not None:
+                    store.sync_series_settings(settings)
+        except Exception:
+            con.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        try:
+            self.con.close()
+        except duckdb.Error:
+            pass
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # schema ---------------------------------------------------------------------------------------
+    def migrate(self) -> list[str]:
+        """Apply the migrations not yet recorded, each in its own transaction; return their names."""
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        )
+        done = {v for (v,) in self.con.execute("SELECT version FROM schema_migrations").fetchall()}
+        applied = []
+        for filename, text in _sql_files("migrations"):
+            m = re.match(r"^(\d+)_", filename)
+            if not m:
+                raise StoreError(f"sql/migrations/{filename} is not named NNN_name.sql")
+            version = int(m.group(1))
+            if version in done:
+                continue
+            try:
+                self.con.execute("BEGIN TRANSACTION")
+                self.con.execute(text)
+                self.con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, filename, utcnow()])
+                self.con.execute("COMMIT")
+            except duckdb.Error as exc:
+                self.con.execute("ROLLBACK")
+                raise StoreError(f"Migration {filename} failed; the store is unchanged", str(exc)) from None
+            applied.append(filename)
+        return applied
+
+    def _check_schema(self) -> None:
+        try:
+            done = {v for (v,) in self.con.execute("SELECT version FROM schema_migrations").fetchall()}
+        except duckdb.Error:
+            raise StoreError(f"{self.path} is not a tracker store (no schema_migrations table)",
+                             hint="run `tracker init` on it, or point --db at the right file") from None
+        wanted = {int(f.split("_", 1)[0]) for f, _ in _sql_files("migrations")}
+        if wanted - done:
+            raise StoreError(f"The store {self.path} has an older schema",
+                             hint="open it once read-write (`tracker init`) to migrate it")
+
+    def _meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    def refresh_views(self, force: bool = False) -> bool:
+        """Re-create views and macros when their SQL changed since they were last created."""
+        files = _sql_files("views")
+        digest = hashlib.sha1("".join(name + text for name, text in files).encode()).hexdigest()
+        if not force and self._meta("views_digest") == digest:
+            return False
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            for filename, text in files:
+                try:
+                    self.con.execute(text)
+                except duckdb.Error as exc:
+                    raise StoreError(f"sql/views/{filename} failed", str(exc)) from None
+            self._set_meta("views_digest", digest)
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return True
+
+    def sync_series_settings(self, settings: Settings) -> None:
+        """Write the configured series defaults where the views read them."""
+        wanted = {
+            "half_life_days": settings.half_life_days,
+            "window_days": float(settings.window_days),
+            "shift_min_level": settings.shift_min_level,
+            "shift_min_move": settings.shift_min_move,
+        }
+        have = dict(self.con.execute("SELECT name, value FROM series_settings").fetchall())
+        if have == wanted:
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        self.con.execute("DELETE FROM series_settings")
+        self.con.executemany("INSERT INTO series_settings VALUES (?, ?)", list(wanted.items()))
+        self.con.execute("COMMIT")
+
+    def replace_reference(
+        self,
+        digest: str,
+        actors: pl.DataFrame,
+        roles: pl.DataFrame,
+        conflicts: pl.DataFrame,
+    ) -> bool:
+        """Load the gazetteer and conflict registry into their tables, unless already loaded."""
+        if self._meta("reference_digest") == digest:
+            return False
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table, frame in (("actors", actors), ("actor_roles", roles), ("conflicts", conflicts)):
+                self.con.execute(f"DELETE FROM {table}")  # table names are ours, never user input
+                self.con.register("_reference_batch", frame.to_arrow())
+                self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _reference_batch")
+                self.con.unregister("_reference_batch")
+            self._set_meta("reference_digest", digest)
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self.con.execute("ROLLBACK")
+            raise StoreError("Loading the gazetteer into the store failed", str(exc)) from None
+        return True
+
+    # writing --------------------------------------------------------------------------------------
+    def write(self, items: Sequence[tuple[Article, Sequence[Statement]]], scorer_version: str) -> WriteResult:
+        """Write articles with their statements in one transaction (all of the batch or nothing).
+
+        An article already stored with the same text is left alone; one whose text changed is
+        replaced with its new statements. Near-duplicates get the story id of the article they copy.
+        """
+        if self.read_only:
+            raise StoreError("The store is open read-only", hint="open it with read_only=False to write")
+        result = WriteResult()
+        if not items:
+            return result
+        ids = [a.article_id for a, _ in items]
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            existing = {
+                row[0]: (row[1], row[2])
+                for row in self.con.execute(
+                    "SELECT article_id, content_hash, story_id FROM articles WHERE article_id IN "
+                    "(SELECT unnest(?::VARCHAR[]))", [ids]
+                ).fetchall()
+            }
+            article_rows: list[dict[str, Any]] = []
+            band_rows: list[dict[str, Any]] = []
+            statement_rows: list[dict[str, Any]] = []
+            batch_index: dict[int, list[tuple[str, str, Any, Any]]] = {}
+            replaced: list[str] = []
+            seen_in_batch: set[str] = set()
+            for article, statements in items:
+                aid = article.article_id
+                chash = article.content_hash
+                if aid in seen_in_batch:
+                    result.unchanged.append(aid)
+                    continue
+                seen_in_batch.add(aid)
+                if aid in existing:
+                    if existing[aid][0] == chash:
+                        result.unchanged.append(aid)
+                        continue
+                    replaced.append(aid)
+                sig = dedup.signature(article.text)
+                day = article.published_at.date() if article.published_at else None
+                story_id = self._story_for(aid, sig, day, batch_index)
+                if sig is not None:
+                    for band, bucket in dedup.bands(sig):
+                        band_rows.append({"band": band, "bucket": bucket, "day": day, "article_id": aid})
+                        batch_index.setdefault(bucket, []).append((aid, story_id, sig, day))
+                article_rows.append({
+                    "article_id": aid, "url": article.url, "source": article.source, "feed_id": article.feed_id,
+                    "title": article.title, "published_at": article.published_at,
+                    "fetched_at": article.fetched_at or utcnow(), "language": article.language,
+                    "text": article.text, "content_hash": chash, "story_id": story_id,
+                    "minhash": [int(x) for x in sig] if sig is not None else None,
+                    "word_count": len(article.text.split()), "scorer_version": scorer_version,
+                    "statement_count": len(statements),
+                })
+                for st in statements:
+                    row = st.to_dict()
+                    row["story_id"] = story_id
+                    statement_rows.append(row)
+                result.story_of[aid] = story_id
+                (result.updated if aid in existing else result.stored).append(aid)
+            if replaced:
+                self._delete_articles(replaced)
+            self._insert("articles", article_rows, _ARTICLE_SCHEMA)
+            self._insert("article_bands", band_rows, _BAND_SCHEMA)
+            self._insert_statements(statement_rows)
+            self.con.execute("COMMIT")
+        except BaseException as exc:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            if isinstance(exc, duckdb.Error):
+                raise StoreError("Writing a batch of articles failed; nothing of the batch was stored",
+                                 str(exc).splitlines()[0]) from None
+            raise
+        result.statements = len(statement_rows)
+        return result
+
+    def _story_for(self, aid: str, sig: Any, day: Any, batch_index: dict[int, list[tuple[str, str, Any, Any]]]) -> str:
+        if sig is None:
+            return aid
+        buckets = [bucket for _, bucket in dedup.bands(sig)]
+        candidates: dict[str, tuple[str, Any]] = {}
+        if day is not None:
+            lo, hi = day - timedelta(days=dedup.WINDOW_DAYS), day + timedelta(days=dedup.WINDOW_DAYS)
+            rows = self.con.execute(
+                "SELECT DISTINCT a.article_id, a.story_id, a.minhash, a.published_at FROM article_bands b "
+                "JOIN articles a USING (article_id) "
+                "WHERE b.bucket IN (SELECT unnest(?::UBIGINT[])) AND b.day BETWEEN ? AND ? AND b.article_id <> ?",
+                [buckets, lo, hi, aid],
+            ).fetchall()
+        else:
+            rows = self.con.execute(
+                "SELECT DISTINCT a.article_id, a.story_id, a.minhash, a.published_at FROM article_bands b "
+                "JOIN articles a USING (article_id) "
+                "WHERE b.bucket IN (SELECT unnest(?::UBIGINT[])) AND b.day IS NULL AND b.article_id <> ?",
+                [buckets, aid],
+            ).fetchall()
+        for other, story, minhash, _ in rows:
+            candidates[other] = (story, minhash)
+        for bucket in buckets:
+            for other, story, other_sig, other_day in batch_index.get(bucket, []):
+                if other == aid:
+                    continue
+                if day is not None and other_day is not None and abs((other_day - day).days) > dedup.WINDOW_DAYS:
+                    continue
+                if (day is None) != (other_day is None):
+                    continue
+                candidates[other] = (story, other_sig)
+        best, best_sim = aid, 0.0
+        for other, (story, other_sig) in sorted(candidates.items()):
+            if other_sig is None:
+                continue
+            sim = dedup.similarity(sig, other_sig)
+            if sim >= dedup.THRESHOLD and sim > best_sim:
+                best, best_sim = story, sim
+        return best
+
+    def _delete_articles(self, ids: list[str]) -> None:
+        for table in ("statements", "article_bands", "articles"):
+            self.con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+
+    def _insert(self, table: str, rows: list[dict[str, Any]], schema: dict[str, Any]) -> None:
+        if not rows:
+            return
+        frame = pl.DataFrame(rows, schema=schema, orient="row")
+        self.con.register("_batch", frame.to_arrow())
+        try:
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch")  # our table names only
+        finally:
+            self.con.unregister("_batch")
+
+    def _insert_statements(self, rows: list[dict[str, Any]]) -> None:
+        self._insert("statements", rows, _STATEMENT_SCHEMA)
+
+    def insert_statements(self, frame: pl.DataFrame) -> int:
+        """Bulk-insert statement rows given as a DataFrame (benchmarks and tests build stores so)."""
+        missing = [c for c in _STATEMENT_SCHEMA if c not in frame.columns]
+        if missing:
+            raise StoreError("Statement frame is missing columns", ", ".join(missing))
+        self.con.register("_batch", frame.select(list(_STATEMENT_SCHEMA)).cast(_STATEMENT_SCHEMA).to_arrow())
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            self.con.execute("INSERT INTO statements BY NAME SELECT * FROM _batch")
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self.con.execute("ROLLBACK")
+            raise StoreError("Inserting statements failed", str(exc).splitlines()[0]) from None
+        finally:
+            self.con.unregister("_batch")
+        return frame.height
+
+    def known_articles(self, ids: Iterable[str]) -> dict[str, str]:
+        """content_hash of the given article ids that are already stored."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = self.con.execute(
+            "SELECT article_id, content_hash FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
+        ).fetchall()
+        return dict(rows)
+
+    # runs -----------------------------------------------------------------------------------------
+    def start_run(self, job: str) -> int:
+        row = self.con.execute(
+            "INSERT INTO runs (job, started_at, status) VALUES (?, ?, 'running') RETURNING run_id", [job, utcnow()]
+        ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def finish_run(self, run_id: int, status: str, counts: Mapping[str, int], message: str = "") -> None:
+        self.con.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, articles_seen = ?, articles_stored = ?, "
+            "articles_updated = ?, articles_unchanged = ?, articles_skipped = ?, statements_stored = ?, "
+            "errors = ?, counts = ?, message = ? WHERE run_id = ?",
+            [utcnow(), status, counts.get("seen", 0), counts.get("stored", 0), counts.get("updated", 0),
+             counts.get("unchanged", 0), counts.get("skipped", 0), counts.get("statements", 0),
+             counts.get("errors", 0), json.dumps(dict(counts), sort_keys=True), message, run_id],
+        )
+
+    def record_skips(self, run_id: int | None, skips: Sequence[tuple[str, str, str]]) -> None:
+        """Remember skipped items (item, reason, detail) so nothing vanishes without a trace."""
+        if not skips:
+            return
+        now = utcnow()
+        self.con.executemany(
+            "INSERT INTO skipped VALUES (?, ?, ?, ?, ?)", [[run_id, now, i, r, d] for i, r, d in skips]
+        )
+
+    # reading ----------------------------------------------------------------------------------------
+    def sql(self, query: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> pl.DataFrame:
+        """Run any SQL with bound parameters ($name or ?) and return a polars DataFrame."""
+        try:
+            rel = self.con.execute(query, params) if params else self.con.execute(query)
+            if rel.description is None:
+                return pl.DataFrame()
+            return rel.pl()
+        except duckdb.Error as exc:
+            raise StoreError("The query failed", str(exc).strip(), "check the SQL; `tracker sql` shows tables and views") from None
+
+    def query(self, name: str, **params: Any) -> pl.DataFrame:
+        """Run a named query of sql/queries with its documented parameters."""
+        queries = named_queries()
+        if name not in queries:
+            raise StoreError(f"No named query '{name}'", f"Available: {', '.join(sorted(queries))}.")
+        q = queries[name]
+        return self.sql(q.sql, q.bind(params, self.settings))
+
+    def iter_batches(self, query: str, params: Sequence[Any] | None = None, batch_size: int = 100_000) -> Iterator[Any]:
+        """Stream a query's result as Arrow record batches (exports of any size in flat memory)."""
+        rel = self.con.execute(query, params or [])
+        reader = rel.fetch_record_batch(batch_size)
+        yield from reader
+
+    def export_parquet(self, folder: Path) -> dict[str, int]:
+        """statements/ and articles/ as Parquet under folder, Hive-partitioned by month=YYYY-MM.
+
+        Streams record batches, so memory stays flat for any store size; an existing export of the
+        same month is replaced file by file (no stale part files are left behind).
+        """
+        import pyarrow.dataset as ds
+
+        folder.mkdir(parents=True, exist_ok=True)
+        out = {}
+        for table in ("statements", "articles"):
+            query = (f"SELECT *, coalesce(strftime(published_at, '%Y-%m'), 'undated') AS month FROM {table} "
+                     "ORDER BY published_at")
+            reader = self.con.execute(query).fetch_record_batch(100_000)
+            counted = 0
+
+            def batches() -> Iterator[Any]:
+                nonlocal counted
+                for b in reader:
+                    counted += b.num_rows
+                    yield b
+
+            ds.write_dataset(batches(), folder / table, schema=reader.schema, format="parquet",
+                             partitioning=["month"], partitioning_flavor="hive",
+                             existing_data_behavior="delete_matching", basename_template="part-{i}.parquet")
+            out[table] = counted
+        return out
+
+    def checkpoint(self) -> None:
+        self.con.execute("CHECKPOINT")
