@@ -78,15 +78,23 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"stance-tracker {__version__}")
-    parser.add_argument("--db", help="the DuckDB store (default: $TRACKER_DB or ./data/tracker.duckdb)")
-    parser.add_argument("--config", help="a TOML config file (default: $TRACKER_CONFIG or ./tracker.toml)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail to stderr")
+    # Global options are accepted before or after the command (`tracker --db X positions` or
+    # `tracker positions --db X`); SUPPRESS keeps a later default from overwriting an earlier value.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS,
+                        help="the DuckDB store (default: $TRACKER_DB or ./data/tracker.duckdb)")
+    common.add_argument("--config", default=argparse.SUPPRESS,
+                        help="a TOML config file (default: $TRACKER_CONFIG or ./tracker.toml)")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="log more detail to stderr")
+    for action in common._actions:
+        parser._add_action(action)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str) -> argparse.ArgumentParser:
         summary, example = COMMANDS[name]
         return sub.add_parser(name, help=summary, description=f"{summary}\n\nExample:\n  {example}",
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+                              formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
 
     add("init")
     p = add("ingest")
@@ -159,6 +167,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    for name, default in (("db", None), ("config", None), ("verbose", False)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.command:

@@ -576,7 +576,7 @@ class Store:
     def iter_batches(self, query: str, params: Sequence[Any] | None = None, batch_size: int = 100_000) -> Iterator[Any]:
         """Stream a query's result as Arrow record batches (exports of any size in flat memory)."""
         rel = self.con.execute(query, params or [])
-        reader = rel.fetch_record_batch(batch_size)
+        reader = rel.to_arrow_reader(batch_size)
         yield from reader
 
     def export_parquet(self, folder: Path) -> dict[str, int]:
@@ -592,7 +592,7 @@ class Store:
         for table in ("statements", "articles"):
             query = (f"SELECT *, coalesce(strftime(published_at, '%Y-%m'), 'undated') AS month FROM {table} "
                      "ORDER BY published_at")
-            reader = self.con.execute(query).fetch_record_batch(100_000)
+            reader = self.con.execute(query).to_arrow_reader(100_000)
             counted = 0
 
             def batches() -> Iterator[Any]:
