@@ -22,7 +22,9 @@ from tracker.errors import DataFileError
 _SCHEMA: dict[str, dict[str, str]] = {
     "": {"version": "str"},
     "topics.ceasefire": {"terms": "list", "patterns": "list", "inverse_patterns": "list", "weak": "list"},
-    "topics.peacekeeping": {"terms": "list", "patterns": "list", "contextual": "list", "anchors": "list"},
+    "topics.peacekeeping": {"terms": "list", "patterns": "list", "contextual_patterns": "list", "contextual": "list",
+                            "anchors": "list"},
+    "evaluation": {"verbs": "list", "positive": "list", "negative": "list"},
     "speech": {"verbs": "list", "announce": "list"},
     "predicates.support": {"verbs": "list", "light_verbs": "list", "adjectives": "list", "nouns": "list"},
     "predicates.oppose": {"verbs": "list", "adjectives": "list", "nouns": "list"},
@@ -87,6 +89,9 @@ class Lexicon:
     neutral_verbs: frozenset[str]
     epistemic_verbs: frozenset[str]
     accusation_verbs: frozenset[str]
+    evaluation_verbs: frozenset[str]
+    positive_words: frozenset[str]
+    negative_words: frozenset[str]
     demand_verbs: frozenset[str]
     modals: tuple[str, ...]
     negation_words: frozenset[str]
@@ -189,7 +194,7 @@ def _load_cached(extra: tuple[Path, ...]) -> Lexicon:
     t = data["topics"]
     topic_terms = {name: tuple(sec["terms"]) for name, sec in t.items()}
     topic_patterns = {name: tuple(sec.get("patterns", [])) + tuple(sec.get("inverse_patterns", []))
-                      for name, sec in t.items()}
+                      + tuple(sec.get("contextual_patterns", [])) for name, sec in t.items()}
     for name, pats in topic_patterns.items():
         for pat in pats:
             try:
@@ -214,7 +219,7 @@ def _load_cached(extra: tuple[Path, ...]) -> Lexicon:
         any_topic=_phrase_regex([x for terms in topic_terms.values() for x in terms],
                                 [p for pats in topic_patterns.values() for p in pats]),
         weak_regex=_phrase_regex(t["ceasefire"].get("weak", []), topic_patterns["ceasefire"]),
-        contextual_regex=_phrase_regex(pk.get("contextual", []), topic_patterns["peacekeeping"]),
+        contextual_regex=_phrase_regex(pk.get("contextual", []), pk.get("contextual_patterns", [])),
         inverse_regex=_phrase_regex([], [p for sec in t.values() for p in sec.get("inverse_patterns", [])]),
         anchor_regex=_phrase_regex(pk.get("anchors", [])),
         speech_verbs=lower(data["speech"]["verbs"]),
@@ -229,6 +234,9 @@ def _load_cached(extra: tuple[Path, ...]) -> Lexicon:
         neutral_verbs=lower(data["predicates"]["neutral"]["verbs"]),
         epistemic_verbs=lower(data["predicates"].get("epistemic", {}).get("verbs", [])),
         accusation_verbs=lower(data["predicates"].get("accusation", {}).get("verbs", [])),
+        evaluation_verbs=lower(data.get("evaluation", {}).get("verbs", [])),
+        positive_words=lower(data.get("evaluation", {}).get("positive", [])),
+        negative_words=lower(data.get("evaluation", {}).get("negative", [])),
         demand_verbs=lower(data["demand"]["verbs"]),
         modals=tuple(m.lower() for m in data["demand"]["modals"]),
         negation_words=lower(data["negation"]["words"]),

@@ -70,6 +70,11 @@ _DEFINITE_ROLES = {
     "defense secretary": ("defence_minister",), "secretary-general": ("org_head",),
     "secretary general": ("org_head",), "king": ("head_of_state",), "emir": ("head_of_state",),
 }
+_TEMPORAL_PREPS = {"after", "following", "since", "before", "during", "amid", "amidst", "despite", "throughout",
+                   "until", "till", "under", "within", "pending"}
+_MEDIATOR_NOUNS = {"mediator", "mediators", "broker", "brokers", "guarantor", "guarantors", "facilitator",
+                   "facilitators", "sponsor", "sponsors", "host", "intermediary"}
+_MODAL_WORDS = {"would", "will", "could", "should", "must", "shall", "can", "may", "might", "'ll", "wo"}
 _QUOTE_OPEN = "\u201c"
 _QUOTE_CLOSE = "\u201d"
 _CONDITION_STRONG = re.compile(
@@ -161,6 +166,7 @@ class Walk:
     speech: Any = None
     epistemic: bool = False
     on: date | None = None
+    cues: list[str] = field(default_factory=list)   # every predicate that took a side on the way up
 
     def absorb(self, scorer: "Scorer", tok: Any, lexical: bool = True) -> None:
         """Take a predicate's negations and hedges into account."""
@@ -186,6 +192,7 @@ class Scorer:
         self.trace: list[dict[str, Any]] | None = None   # set to a list to record every topic mention's walk
         # Built before any memory zone, so its strings outlive the zones the batches run in.
         self._scan = self._build_scan_matcher()
+        self._destination = self._build_destination()
         meta = getattr(nlp, "meta", {}) or {}
         self.version = (f"rules-{RULES_VERSION}+lex-{lexicon.digest}+gaz-{gazetteer.digest[:10]}"
                         f"+{meta.get('name', 'model')}-{meta.get('version', '?')}")
@@ -271,7 +278,10 @@ class Scorer:
             for m in regex.finditer(stext):
                 term = " ".join(m.group(0).lower().split())
                 if topic == "peacekeeping" and self.lex.is_contextual(term):
-                    if not self.lex.anchor_regex.search(anchor_text.replace(m.group(0), " ")):
+                    # Troops are peacekeeping when the context says so, or when they are sent to a
+                    # country at war (SPEC: "send / deploy troops to the country at war").
+                    if not self.lex.anchor_regex.search(anchor_text.replace(m.group(0), " ")) and \
+                            not self._at_war_destination(stext[m.start():m.end() + 60]):
                         continue
                 span = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
                 if span is None or len(span) == 0:
@@ -331,8 +341,11 @@ class Scorer:
                         w.demand = "modal"
                 tok = head
                 continue
-            if dep in ("nsubj", "csubj") and tok.i == root.i:
-                # The topic is the subject: "the truce must hold" (a demand), "the truce is over" (oppose).
+            if dep in ("nsubj", "csubj") and (tok.i == root.i or tok.lemma_.lower() in _TRANSPARENT
+                                              or tok.lemma_.lower() in lex.support_nouns):
+                # The topic is (in) the subject: "the truce must hold" (a demand), "the truce is over"
+                # (oppose), "any troops sent would be legitimate targets" (an evaluation).
+                verdict = self._evaluation(head) if head.lemma_ == "be" else None
                 if lemma in _KEEP_GOING and (self._modal_demand(head) or self._wanted(head)):
                     w.cue, w.cue_tok = lemma, head
                     w.demand = "modal"
@@ -340,8 +353,15 @@ class Scorer:
                                                  for c in head.children):
                     w.cue, w.cue_tok = "over", head
                     w.polarity *= -1
-                else:
+                elif verdict is not None:
+                    w.cue, w.cue_tok = f"be {verdict[1]}", head
+                    w.polarity *= verdict[0]
+                elif w.cue is None:
                     return None
+                else:
+                    frozen, frozen_via = True, "nsubj"
+                    tok = head
+                    continue
                 w.absorb(self, head, lexical=False)
                 w.clause_top = head
                 tok = head
@@ -354,11 +374,23 @@ class Scorer:
                 subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
                 if subj is not None and subj.lemma_.lower() in lex.support_nouns:
                     w.cue, w.cue_tok = subj.lemma_.lower(), head
+            if dep == "prep" and tok.lower_ in _TEMPORAL_PREPS and tok.i != root.i:
+                return None      # "following the 2024 ceasefire", "during the truce": a time, not a stance
             if tok.lower_ in ("than", "of") and dep == "prep" and (
                     head.lower_ in ("rather", "instead") or any(c.lower_ in ("rather", "instead") for c in tok.children)
                     or any(c.lower_ in ("rather", "instead") and c.dep_ == "advmod" for c in head.children)):
                 # "a peace deal rather than a ceasefire", "instead of a truce"
                 w.negations += 1
+            if dep == "relcl" and head.pos_ in ("NOUN", "PROPN") and not frozen:
+                # "any mission that put foreign troops on Ukrainian soil": the clause describes the
+                # noun, which now stands for the topic; its verb is description, not a stance.
+                w.cue = w.cue_tok = None
+                w.polarity = -1 if term and lex.is_inverse(term) else 1
+                w.negations = 0
+                w.hedge = False
+                w.clause_top = head
+                tok = head
+                continue
             noun_clause = dep == "acl" and (head.lemma_.lower() in lex.support_nouns | lex.oppose_nouns
                                             or head.lemma_.lower() in _TRANSPARENT)
             if (dep == "conj" or (dep == "advcl" and not _is_purpose(tok)) or dep in ("relcl", "amod")
@@ -387,8 +419,15 @@ class Scorer:
                         w.cue, w.cue_tok = lemma, head
                 elif lemma not in _TRANSPARENT and dep == "compound" and tok.i == root.i:
                     return None
+            elif dep == "dobj" and lemma in lex.evaluation_verbs and (verdict := self._evaluation(head)) is not None:
+                # "called the plans a dangerous fantasy", "regards the deployment as unacceptable"
+                w.polarity *= verdict[0]
+                w.cue, w.cue_tok = f"{lemma} {verdict[1]}", head
+                w.absorb(self, head)
             else:
                 cls, cue = self._predicate_class(head, via=tok, depth=depth, has_cue=w.cue is not None)
+                if cls is not None:
+                    w.cues.append(cue)
                 if cls == "oppose":
                     w.polarity *= -1
                     w.cue, w.cue_tok = cue, head
@@ -408,11 +447,23 @@ class Scorer:
             tok = head
         if w.speech is None and w.cue is not None:
             # Parsers often hang "that ..." off the wrong word ("said after the call that Rome had no
-            # plans"); reported speech nearly always depends on the sentence's own speech verb.
+            # plans"), or the attribution off the quote ("X is willing, Y told lawmakers" with "told"
+            # as a parataxis of "is"); reported speech nearly always depends on the sentence's own
+            # speech verb, so look for it at the top.
             top = tok
+            path = {t.i for t in w.root.ancestors} | {w.root.i}
             if top.pos_ in ("VERB", "AUX") and _lemma(top) in lex.speech_verbs and top.i != w.clause_top.i \
                     and _lemma(top) not in lex.support_verbs | lex.oppose_verbs:
                 w.speech = top
+            elif self._according_to(w.root) is not None:
+                w.speech = self._according_to(w.root)     # "According to the US, Kyiv and Moscow agreed ..."
+            else:
+                for c in top.children:
+                    if c.dep_ in ("parataxis", "ccomp", "advcl", "conj") and c.i not in path and \
+                            c.pos_ in ("VERB", "AUX") and _lemma(c) in lex.speech_verbs and c.i > w.root.i and \
+                            any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+                        w.speech = c
+                        break
         return w
 
     def _topic_mention(self, span: Any, topic: str, term: str, sent: Any, doc: Any, block: hygiene.Block,
@@ -430,8 +481,9 @@ class Scorer:
                                                                for k, v in vars(w).items()}})
         if w is None or w.epistemic:
             return []
-        if w.cue_tok is not None and any(c.dep_ == "nsubjpass" for c in w.cue_tok.children) and \
-                not any(c.dep_ == "agent" for c in w.cue_tok.children) and w.negations and w.speech is not None:
+        if w.cue_tok is not None and any(c.dep_ == "nsubjpass" and c.i == w.root.i for c in w.cue_tok.children) and \
+                not any(c.dep_ == "agent" for c in w.cue_tok.children) and w.negations and \
+                not any(c.dep_ == "aux" and c.lower_ in _MODAL_WORDS for c in w.cue_tok.children):
             return []        # "no formal truce had yet been agreed": a report of facts, not a stance
         if w.cue is None:
             return self._owned_noun_only(span, topic, term, sent, doc, block, ctx, quotes, on, w.polarity, w.negations)
@@ -445,6 +497,8 @@ class Scorer:
         clause = _subtree_span(w.clause_top, doc)
         clause_text = _clause_text(w.clause_top)
         modality = self._modality(clause_text, w.hedge)
+        if w.negations % 2 and (w.cue or "") in ("rule out", "exclude", "preclude"):
+            modality = "hedged"      # "did not rule out sending troops", "would not exclude"
         pol = "support" if polarity > 0 else "oppose"
         if topic == "ceasefire" and pol == "support" and modality == "conditional" and \
                 _PRECONDITION.search(clause_text) and not w.negations:
@@ -476,8 +530,9 @@ class Scorer:
                 conflict = self.registry.infer(sent.text, (), ctx.article_conflict, on)
                 parties = set(self.registry.conflicts[conflict].parties) if conflict in self.registry.conflicts else set()
                 is_party = bool(self._spoken_for(speaker_holders, on) & parties)
-                mediator = _lemma(w.speech) in lex.announce_verbs or (
-                    not is_party and (w.cue or "").split(" ")[0] in lex.cue_classes.get("act", frozenset()))
+                acts = lex.cue_classes.get("act", frozenset())
+                mediator = _lemma(w.speech) in lex.announce_verbs or w.speech.lower_ == "according" or (
+                    not is_party and any(c.split(" ")[0] in acts for c in [w.cue or "", *w.cues]))
         elif w.demand == "modal" and not demand_by_agent:
             holders = []
         else:
@@ -515,14 +570,41 @@ class Scorer:
             ))
         return out
 
+    def _according_to(self, root: Any) -> Any:
+        """The 'according' of "according to X" in the sentence: X is the source, like a speaker."""
+        for t in root.sent:
+            if t.lower_ == "according" and any(c.lower_ == "to" for c in t.children):
+                return t
+        return None
+
+    def _evaluation(self, tok: Any) -> tuple[int, str] | None:
+        """The verdict of a complement: (+1 or -1, the word) for "a mistake", "as unacceptable", "welcome"."""
+        lex = self.lex
+        comps = [c for c in tok.children if c.dep_ in ("acomp", "attr", "oprd", "xcomp", "ccomp")]
+        comps += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"
+                  for g in c.children if g.dep_ in ("pobj", "amod", "acomp")]
+        for comp in comps:
+            words = [comp] + [c for c in comp.children if c.dep_ in ("amod", "compound", "advmod", "acomp")]
+            for wtok in words:
+                word = wtok.lemma_.lower()
+                if word in lex.negative_words or wtok.lower_ in lex.negative_words:
+                    return -1, wtok.lower_
+            for wtok in words:
+                word = wtok.lemma_.lower()
+                if word in lex.positive_words or wtok.lower_ in lex.positive_words:
+                    return 1, wtok.lower_
+        return None
+
     def _in_condition(self, span: Any) -> bool:
         """Is the mention inside a condition clause (if, unless, provided, as long as, until, once)?"""
         t = span.root
         for _ in range(12):
             if t.dep_ == "advcl":
                 lead = " ".join(c.lower_ for c in t.children if c.i < t.i and c.dep_ in ("mark", "advmod", "prep"))
-                if re.search(r"\b(if|unless|provided|providing|until|till|once|long|soon|condition)\b", lead):
+                if re.search(r"\b(if|unless|provided|providing|until|till|once|long|soon|condition|whether)\b", lead):
                     return True
+            if t.dep_ in ("ccomp", "advcl", "pcomp") and any(c.dep_ == "mark" and c.lower_ == "whether" for c in t.children):
+                return True      # "whether Israel had agreed to stop striking": a question, not a stance
             if t.head.i == t.i:
                 return False
             t = t.head
@@ -578,6 +660,21 @@ class Scorer:
                 if c.dep_ == "poss" and h.lemma_.lower() in ("proposal", "plan", "offer", "call", "demand",
                                                             "initiative", "bid", "push", "proposition"):
                     owners.append((c, h.lemma_.lower()))
+        # "Qatar, a mediator in ceasefire talks", "Egypt is a guarantor of the truce": the role says it.
+        t = root
+        for _ in range(4):
+            if t.head.i == t.i:
+                break
+            if t.dep_ not in ("pobj", "prep", "compound", "nmod") and t.i != root.i:
+                break
+            t = t.head
+            if t.pos_ == "NOUN" and t.lemma_.lower() in _MEDIATOR_NOUNS:
+                if t.dep_ == "appos":
+                    owners.append((t.head, t.lemma_.lower()))
+                elif t.dep_ == "attr":
+                    owners += [(c, t.lemma_.lower()) for c in t.head.children if c.dep_ == "nsubj"]
+                owners += [(c, t.lemma_.lower()) for c in t.children if c.dep_ in ("poss", "appos")]
+                break
         out: list[Candidate] = []
         for tok, cue in owners:
             for holder, how in self._resolve_token(tok, doc, ctx, block.start, on):
@@ -711,11 +808,13 @@ class Scorer:
         if cue_tok is not None:
             t = cue_tok
             for _ in range(6):
+                if t.i == demand_tok.i:
+                    break
                 subj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
                 if subj:
                     toks += subj
                     break
-                if t.head.i == t.i or t.i == demand_tok.i:
+                if t.head.i == t.i:
                     break
                 t = t.head
         ids: set[str] = set()
@@ -724,9 +823,19 @@ class Scorer:
         return ids
 
     def _subject_holders(self, verb: Any, doc: Any, ctx: Context, offset: int, on: date | None) -> list[tuple[Holder, str]]:
-        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if verb.lower_ == "according":
+            subj = [g for c in verb.children if c.lower_ == "to" for g in c.children if g.dep_ == "pobj"]
+        else:
+            subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if not subj:
             subj = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if not subj and verb.i > 0:
+            # "..., Prime Minister Kyriakos Mitsotakis said": the parser sometimes hangs the speaker
+            # elsewhere; the named entity right before the verb is the speaker.
+            prev = doc[verb.i - 1]
+            ent = _entity_of(prev, doc)
+            if ent is not None and ent.end == verb.i and ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
+                subj = [ent.root]
         out: list[tuple[Holder, str]] = []
         for t in subj:
             out += [h for h in self._holders_of(t, doc, ctx, offset, on) if h[0].holder_id not in {x.holder_id for x, _ in out}]
@@ -933,6 +1042,23 @@ class Scorer:
         return out
 
     # mentions ----------------------------------------------------------------------------------------------
+    def _at_war_destination(self, text: str) -> bool:
+        """'... to Ukraine', '... on Ukrainian soil', '... in Gaza': troops sent to a conflict's ground."""
+        return bool(self._destination.search(text))
+
+    def _build_destination(self) -> re.Pattern[str]:
+        names: set[str] = set()
+        for c in self.registry.conflicts.values():
+            # Places of the war only: "troops to Ukraine" is the country at war, "troops to Russia"
+            # (a party sending its allies' forces to fight) is not peacekeeping.
+            places = {w for w in c.strong if w[:1].isupper() and " " not in w.strip()}
+            names.update(re.escape(p) for p in places)
+            for st in self.gaz.states.values():
+                if st.name in places:
+                    names.update(rf"{re.escape(d)} (?:soil|territory|ground|land)" for d in st.demonyms)
+        alts = "|".join(sorted(n for n in names if n))
+        return re.compile(rf"\b(?:to|in|into|on|inside|across)\s+(?:the\s+)?(?:{alts})\b")
+
     def _build_scan_matcher(self) -> Any:
         from spacy.matcher import PhraseMatcher
 
@@ -965,16 +1091,29 @@ class Scorer:
         return out
 
     def _local_mentions(self, doc: Any, offset: int, on: date | None, ctx: Context) -> list[Mention]:
-        """Persons the parser found in a block (including ones the gazetteer does not know)."""
+        """Persons the parser found in a block: named ones (including ones the gazetteer does not know)
+        and subjects named by their office ("the Lebanese president said"), which pronouns refer back to."""
         out: list[Mention] = []
         for ent in doc.ents:
             if ent.label_ != "PERSON":
                 continue
             h, _ = self._resolve_entity(ent, doc, ctx, offset, on)
             if h is None:
+                if len(ent) < 2:
+                    continue        # a lone unknown word tagged PERSON is too often an outlet or a place
                 h = Holder(f"person:{slugify(ent.text)}", ent.text, "person", None, None)
             gender = self.gaz.gender(h.holder_id)
             out.append(Mention(offset + ent.start_char, h.holder_id, "person", gender, h.name, h.country, h.role))
+        for tok in doc:
+            if tok.dep_ in ("nsubj", "nsubjpass") and not tok.ent_type_ and tok.pos_ in ("NOUN", "PROPN"):
+                phrase = _noun_phrase(tok, doc)
+                if " " not in phrase:
+                    continue
+                r = self.gaz.resolve(phrase, on=on)
+                if r is not None and r.form == "role_phrase" and r.holder.kind == "person":
+                    h = r.holder
+                    out.append(Mention(offset + tok.idx, h.holder_id, "person", self.gaz.gender(h.holder_id), h.name,
+                                       h.country, h.role))
         return out
 
     # output --------------------------------------------------------------------------------------------------
