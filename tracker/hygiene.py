@@ -81,11 +81,11 @@ def _slices(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 def classify(line: str, lexicon: Lexicon) -> str:
     """Why a line is boilerplate ('' when it is reporting)."""
-    if lexicon.hygiene_regex.search(line):
+    words = line.split()
+    if len(words) <= lexicon.furniture_max_words and lexicon.hygiene_regex.search(line):
         return "furniture"
     if _CJK.search(line):
         return "non_english"
-    words = line.split()
     if len(words) <= lexicon.heading_max_words and not _SENTENCE_END.search(line):
         return "heading"
     letters = [c for c in line if c.isalpha()]

@@ -36,7 +36,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "conditional": {"markers": "list", "precondition": "list"},
     "hedge": {"markers": "list"},
     "institutions": {"nouns": "list", "official_titles": "list"},
-    "hygiene": {"line_patterns": "list", "heading_max_words": "int"},
+    "hygiene": {"line_patterns": "list", "heading_max_words": "int", "furniture_max_words": "int"},
     "cue_classes": {"appeal": "list", "act": "list"},
 }
 
@@ -104,6 +104,7 @@ class Lexicon:
     official_titles: frozenset[str]
     hygiene_regex: re.Pattern[str]
     heading_max_words: int
+    furniture_max_words: int
     crosswalk: tuple[Crosswalk, ...]
     cue_classes: Mapping[str, frozenset[str]]
 
@@ -249,6 +250,7 @@ def _load_cached(extra: tuple[Path, ...]) -> Lexicon:
         official_titles=lower(data["institutions"]["official_titles"]),
         hygiene_regex=re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),
         heading_max_words=int(data["hygiene"]["heading_max_words"]),
+        furniture_max_words=int(data["hygiene"].get("furniture_max_words", 60)),
         crosswalk=tuple(Crosswalk(**row) for row in data.get("crosswalk", [])),
         cue_classes={k: lower(v) for k, v in data["cue_classes"].items()},
     )

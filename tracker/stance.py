@@ -52,7 +52,8 @@ _TRANSPARENT = {
     "contribution", "contributions", "soldiers", "personnel", "units", "peacekeepers", "scheme", "concept",
     "option", "options", "mandate", "request", "appeal", "agreements", "deals", "proposals", "plans",
     "decision", "move", "intention", "determination", "attempt", "readiness", "willingness", "pledge",
-    "promise", "vow", "step", "steps", "understanding",
+    "promise", "vow", "step", "steps", "understanding", "talk", "notion", "prospect", "possibility", "suggestion",
+    "question", "issue", "matter",
 }
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _PRONOUNS_PERSON = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
@@ -74,6 +75,7 @@ _TEMPORAL_PREPS = {"after", "following", "since", "before", "during", "amid", "a
                    "until", "till", "under", "within", "pending"}
 _MEDIATOR_NOUNS = {"mediator", "mediators", "broker", "brokers", "guarantor", "guarantors", "facilitator",
                    "facilitators", "sponsor", "sponsors", "host", "intermediary"}
+_SENDING = re.compile(r"\b(send|sent|deploy|station|commit|contribut|dispatch|put|base|suppl|provid)", re.I)
 _MODAL_WORDS = {"would", "will", "could", "should", "must", "shall", "can", "may", "might", "'ll", "wo"}
 _QUOTE_OPEN = "\u201c"
 _QUOTE_CLOSE = "\u201d"
@@ -281,7 +283,7 @@ class Scorer:
                     # Troops are peacekeeping when the context says so, or when they are sent to a
                     # country at war (SPEC: "send / deploy troops to the country at war").
                     if not self.lex.anchor_regex.search(anchor_text.replace(m.group(0), " ")) and \
-                            not self._at_war_destination(stext[m.start():m.end() + 60]):
+                            not self._at_war_destination(stext[m.end():m.end() + 60]):
                         continue
                 span = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
                 if span is None or len(span) == 0:
@@ -346,6 +348,11 @@ class Scorer:
                 # The topic is (in) the subject: "the truce must hold" (a demand), "the truce is over"
                 # (oppose), "any troops sent would be legitimate targets" (an evaluation).
                 verdict = self._evaluation(head) if head.lemma_ == "be" else None
+                if head.tag_ == "VBN" and tok.i < head.i and not any(c.dep_ in ("aux", "auxpass") for c in head.children):
+                    # "welcomed the ceasefire reached between India and Pakistan": a reduced relative
+                    # misparsed as a clause; the topic belongs to the verb above.
+                    tok = head
+                    continue
                 if lemma in _KEEP_GOING and (self._modal_demand(head) or self._wanted(head)):
                     w.cue, w.cue_tok = lemma, head
                     w.demand = "modal"
@@ -495,7 +502,7 @@ class Scorer:
                 w.negations += 1
         polarity = -w.polarity if w.negations % 2 else w.polarity
         clause = _subtree_span(w.clause_top, doc)
-        clause_text = _clause_text(w.clause_top)
+        clause_text = _clause_text(w.clause_top, w.root)
         modality = self._modality(clause_text, w.hedge)
         if w.negations % 2 and (w.cue or "") in ("rule out", "exclude", "preclude"):
             modality = "hedged"      # "did not rule out sending troops", "would not exclude"
@@ -548,7 +555,8 @@ class Scorer:
             if holder.holder_id in target:
                 continue
             contextual = topic == "peacekeeping" and lex.is_contextual(term)
-            if contextual and pol == "support" and w.demand is None:
+            if contextual and pol == "support" and w.demand is None and _SENDING.search(term):
+                # A party to the war sending its own troops there is fighting, not peacekeeping.
                 conflict = self.registry.infer(sent.text, (), ctx.article_conflict, on)
                 parties = self.registry.conflicts[conflict].parties if conflict in self.registry.conflicts else ()
                 if holder.country and f"state:{holder.country}" in parties:
@@ -695,8 +703,10 @@ class Scorer:
         keys = [lemma]
         if via is not None and via.dep_ in ("prep", "agent") and tok.pos_ in ("VERB", "AUX", "ADJ"):
             keys.insert(0, f"{lemma} {via.lower_}")
-            if " " in lemma:
-                keys.insert(0, f"{lemma} {via.lower_}")
+            # "pour scorn on", "cast doubt on": the verb's own object is part of the predicate.
+            for obj in (c for c in tok.children if c.dep_ == "dobj" and c.i != via.i):
+                keys.insert(0, f"{lemma} {obj.lemma_.lower()}")
+                keys.insert(0, f"{lemma} {obj.lemma_.lower()} {via.lower_}")
         if tok.pos_ in ("VERB", "AUX"):
             for key in keys:
                 if key in lex.oppose_verbs:
@@ -793,7 +803,10 @@ class Scorer:
             if t.dep_ in ("xcomp", "acomp", "pcomp", "prep", "pobj", "conj", "dobj", "attr", "oprd", "compound",
                           "advcl", "auxpass", "aux", "amod", "nmod", "appos"):
                 if t.dep_ in ("amod", "acl") and t.head.pos_ in ("NOUN", "PROPN"):
-                    return self._holders_of(t.head, doc, ctx, offset, on), "subject", target
+                    owners = self._holders_of(t.head, doc, ctx, offset, on)
+                    if owners or t.head.lemma_.lower() not in self.lex.institution_nouns:
+                        return owners, "subject", target
+                    # "the Council adopted a resolution authorising a force": the resolution's author.
                 t = t.head if t.head.i != t.i else None
                 continue
             break
@@ -829,6 +842,9 @@ class Scorer:
             subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if not subj:
             subj = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if not subj and verb.dep_ == "conj" and verb.head.i != verb.i:
+            # "Erdogan welcomed the truce and said Turkey was ready ...": the subject is shared.
+            return self._subject_holders(verb.head, doc, ctx, offset, on)
         if not subj and verb.i > 0:
             # "..., Prime Minister Kyriakos Mitsotakis said": the parser sometimes hangs the speaker
             # elsewhere; the named entity right before the verb is the speaker.
@@ -954,6 +970,15 @@ class Scorer:
         mods += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "from", "in")
                  for g in c.children if g.dep_ == "pobj"]
         for m in mods:
+            if m.dep_ == "poss" and m.pos_ == "PRON":
+                # "his country", "its delegation": whoever the pronoun refers to, their state.
+                ante = self._antecedent(m, ctx, offset, on)
+                if ante is not None:
+                    if ante.kind == "person" and ante.country and len(ante.country) == 3:
+                        return self.gaz.holder(f"state:{ante.country}", on)
+                    if ante.kind in ("state", "org", "group"):
+                        return ante
+                continue
             for cand in [m] + [c for c in m.children if c.dep_ in ("compound", "amod", "poss")]:
                 ent = _entity_of(cand, doc)
                 if ent is None:
@@ -1043,8 +1068,8 @@ class Scorer:
 
     # mentions ----------------------------------------------------------------------------------------------
     def _at_war_destination(self, text: str) -> bool:
-        """'... to Ukraine', '... on Ukrainian soil', '... in Gaza': troops sent to a conflict's ground."""
-        return bool(self._destination.search(text))
+        """'... to Ukraine', '... on Ukrainian soil', '... in Gaza' right after the troops: sent to a war's ground."""
+        return bool(self._destination.match(text))
 
     def _build_destination(self) -> re.Pattern[str]:
         names: set[str] = set()
@@ -1057,7 +1082,7 @@ class Scorer:
                 if st.name in places:
                     names.update(rf"{re.escape(d)} (?:soil|territory|ground|land)" for d in st.demonyms)
         alts = "|".join(sorted(n for n in names if n))
-        return re.compile(rf"\b(?:to|in|into|on|inside|across)\s+(?:the\s+)?(?:{alts})\b")
+        return re.compile(rf"^\s*(?:[\w',.-]+\s+){{0,5}}?(?:to|in|into|on|inside)\s+(?:the\s+)?(?:{alts})\b")
 
     def _build_scan_matcher(self) -> Any:
         from spacy.matcher import PhraseMatcher
@@ -1181,12 +1206,23 @@ def _noun_phrase(tok: Any, doc: Any) -> str:
     return doc[left: tok.i + 1].text
 
 
-def _clause_text(top: Any) -> str:
-    """The words of a clause without its coordinated clauses ("X backed a truce, and that Y ..." stops at 'and')."""
+def _clause_text(top: Any, root: Any = None) -> str:
+    """The words of the clause from the topic up to top, without coordinated material hanging off that
+    path ("X backed a truce, and that Y ..." stops at 'and'; "a ceasefire and UN forces until ..."
+    leaves the forces' condition out of the ceasefire's clause)."""
+    path = {top.i}
+    if root is not None:
+        t = root
+        while t.i != top.i and t.head.i != t.i:
+            path.add(t.i)
+            t = t.head
+        path.add(root.i)
     skip: set[int] = set()
-    for c in top.children:
-        if c.dep_ in ("conj", "cc") and c.i > top.i:
-            skip.update(t.i for t in c.subtree)
+    for i in path:
+        tok = top.doc[i]
+        for c in tok.children:
+            if c.dep_ in ("conj", "cc") and c.i not in path and c.i > tok.i:
+                skip.update(t.i for t in c.subtree)
     return " ".join(t.text for t in top.subtree if t.i not in skip)
 
 
