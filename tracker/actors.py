@@ -264,7 +264,8 @@ def _strip_possessive(text: str) -> str:
 
 def name_key(text: str) -> str:
     """The exact lookup key of a name: folded, without a leading 'the' or a trailing possessive."""
-    return _strip_possessive(_strip_article(fold(text).strip(" .,;:\"'")))
+    folded = _strip_article(fold(text).strip(" ,;:\"'"))
+    return _strip_possessive(folded).strip(" .,;:\"'")
 
 
 def _is_acronym(text: str) -> bool:
@@ -293,6 +294,7 @@ class Gazetteer:
     exact: dict[str, list[_Entry]] = field(default_factory=dict)
     folded: dict[str, list[_Entry]] = field(default_factory=dict)
     titles: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # title (lower) -> {(body, role)}
+    own_titles: dict[str, set[tuple[str, str]]] = field(default_factory=dict)  # from the roles files only
     body_names: dict[str, str] = field(default_factory=dict)              # lower name/demonym -> body id
     ambiguous_shorts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -344,16 +346,26 @@ class Gazetteer:
             if p.short:
                 shorts[name_key(p.short)].append(p.actor_id)
         place_keys = {k for k, es in self.exact.items() if any(not e.actor_id.startswith("person:") for e in es)}
+        alias_owners = {k: {e.actor_id for e in es if e.actor_id.startswith("person:")} for k, es in self.exact.items()}
         for key, ids in shorts.items():
-            clash = len(ids) > 1 or key in place_keys
+            others = alias_owners.get(key, set()) - set(ids)
+            clash = len(ids) > 1 or key in place_keys or bool(others)
             for pid in ids:
                 self._add(key, _Entry(pid, "short", weak=clash))
             if clash:
-                self.ambiguous_shorts[key] = tuple(ids)
+                # A full alias of someone else that equals this short name is ambiguous too
+                # ("Rodriguez"): weaken every entry of the key so context has to decide.
+                for bucket in (self.exact.get(key, []), self.folded.get(key.casefold(), [])):
+                    for i, e in enumerate(bucket):
+                        if e.actor_id.startswith("person:") and not e.weak:
+                            bucket[i] = _Entry(e.actor_id, e.form, weak=True)
+                self.ambiguous_shorts[key] = tuple(sorted(set(ids) | others))
         for plist in self.roles.values():
             for r in plist:
                 for t in (*r.titles, *GENERIC_TITLES.get(r.role, ())):
                     self.titles.setdefault(fold(t).casefold(), set()).add((r.body, r.role))
+                for t in r.titles:
+                    self.own_titles.setdefault(fold(t).casefold(), set()).add((r.body, r.role))
 
     # lookups ----------------------------------------------------------------------------------------
     def body_country(self, body: str) -> str | None:
@@ -473,6 +485,11 @@ class Gazetteer:
         if not entries:
             return None
         exact = key in self.exact
+        if label == "PERSON" or title_roles:
+            # The parser or a title says a person is meant: "Prime Minister Montenegro", "Türk".
+            persons = [e for e in entries if e.actor_id.startswith("person:")]
+            if persons:
+                entries = persons
         strong = [e for e in entries if not e.weak]
         weak = [e for e in entries if e.weak]
         pick: list[_Entry] = strong
@@ -510,28 +527,50 @@ class Gazetteer:
         return Resolution(holder, entry.form, exact)
 
     def _role_phrase(self, key: str, on: date | None) -> Resolution | None:
-        """'the British prime minister', "Russia's foreign minister", 'NATO Secretary General'."""
+        """'the British prime minister', "Russia's foreign minister", 'NATO Secretary General', 'the UN chief'.
+
+        An office's own titles ("UN chief", "Foreign Secretary") are tried before the generic ones
+        ("chief", "minister"), and a phrase names someone only when exactly one person fits.
+        """
         if on is None:
             return None
-        m = re.match(r"^(?P<body>.+?)(?:'s?)?\s+(?P<title>[A-Za-z][A-Za-z .-]*)$", key)
-        if not m:
-            return None
+        whole = fold(key).casefold()
+        if whole in self.own_titles:
+            found = self._holders_of_offices(self.own_titles[whole], None, on)
+            if len(found) == 1:
+                return self._as_role_phrase(found.pop(), on)
         words = key.split()
         for i in range(len(words) - 1, 0, -1):
             body_text = _strip_possessive(" ".join(words[:i]))
             title = fold(" ".join(words[i:])).casefold()
             bid = self.body_names.get(name_key(body_text).casefold())
-            if not bid or title not in self.titles:
+            if not bid:
                 continue
-            for body, role in sorted(self.titles[title]):
-                if body != bid or role not in UNIQUE_ROLES + ("org_head",):
+            # The office may sit in a body of the named organisation ("the UN chief" heads the Secretariat).
+            family = {bid} | {o.actor_id for o in self.orgs.values() if o.parent == bid}
+            for table in (self.own_titles, self.titles):
+                if title not in table:
                     continue
-                pid = self.office_holder(body, role, on)
-                if pid:
-                    holder = self.holder(pid, on)
-                    if holder:
-                        return Resolution(holder, "role_phrase", True)
+                found = self._holders_of_offices(table[title], family, on)
+                if len(found) == 1:
+                    return self._as_role_phrase(found.pop(), on)
+                if found:
+                    break
         return None
+
+    def _holders_of_offices(self, offices: set[tuple[str, str]], family: set[str] | None, on: date) -> set[str]:
+        found = set()
+        for body, role in offices:
+            if (family is not None and body not in family) or role not in UNIQUE_ROLES + ("org_head",):
+                continue
+            pid = self.office_holder(body, role, on)
+            if pid:
+                found.add(pid)
+        return found
+
+    def _as_role_phrase(self, pid: str, on: date) -> Resolution | None:
+        holder = self.holder(pid, on)
+        return Resolution(holder, "role_phrase", True) if holder else None
 
     def gender(self, person_id: str) -> str | None:
         p = self.persons.get(person_id)
@@ -572,7 +611,9 @@ class Gazetteer:
                 add("ORG", n, o.actor_id)
         for p in self.persons.values():
             for n in (p.name, *p.aliases):
-                if len(self.exact.get(name_key(n), [])) == 1:
+                # One pattern per name that points to this person only ("Erdoğan" and "Erdogan"
+                # are two entries of one person, not an ambiguity).
+                if {e.actor_id for e in self.exact.get(name_key(n), [])} == {p.actor_id}:
                     add("PERSON", n, p.actor_id)
             if p.short:
                 key = name_key(p.short)

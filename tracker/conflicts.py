@@ -160,7 +160,7 @@ def _parse(path: Path, known_actors: set[str] | None) -> dict[str, Conflict]:
         if known_actors is not None:
             bad = [p for p in lists["parties"] if p not in known_actors]
             if bad:
-                raise DataFileError(f"{where}: unknown part(y|ies) {', '.join(bad)} in '{cid}'",
+                raise DataFileError(f"{where}: unknown {'party' if len(bad) == 1 else 'parties'} {', '.join(bad)} in '{cid}'",
                                     hint="parties are gazetteer ids such as state:RUS or group:hamas")
         dates = {}
         for key in ("since", "until"):
@@ -181,11 +181,22 @@ def _parse(path: Path, known_actors: set[str] | None) -> dict[str, Conflict]:
 
 def load(extra: Sequence[Path] = (), known_actors: Iterable[str] | None = None) -> Registry:
     """The packaged registry plus the user's files (a conflict with an existing id is replaced)."""
-    return _load_cached(tuple(Path(p) for p in extra), frozenset(known_actors) if known_actors is not None else None)
+    paths = tuple(Path(p) for p in extra)
+    return _load_cached(paths, _mtimes(paths), frozenset(known_actors) if known_actors is not None else None)
+
+
+def _mtimes(paths: Sequence[Path]) -> tuple[float, ...]:
+    out = []
+    for p in paths:
+        try:
+            out.append(p.stat().st_mtime)
+        except OSError:
+            out.append(-1.0)
+    return tuple(out)
 
 
 @lru_cache(maxsize=4)
-def _load_cached(extra: tuple[Path, ...], known: frozenset[str] | None) -> Registry:
+def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...], known: frozenset[str] | None) -> Registry:
     packaged = Path(str(resources.files("tracker").joinpath("data/conflicts.toml")))
     conflicts = _parse(packaged, set(known) if known is not None else None)
     for p in extra:

@@ -70,8 +70,12 @@ def extract_html(page: bytes | str, url: str | None = None) -> Extracted:
     if not page.strip():
         raise NotAnArticle("empty_page", "the page is empty")
     try:
+        # No extensive date search: it falls back to a copyright year, and a wrong date puts a
+        # statement on the wrong office holder.
         doc: Any = trafilatura.bare_extraction(page, url=url, with_metadata=True, include_comments=False,
-                                               include_tables=False, favor_precision=True)
+                                               include_tables=False, favor_precision=True,
+                                               date_extraction_params={"extensive_search": False,
+                                                                       "original_date": True})
     except Exception as exc:  # trafilatura raises many kinds on malformed markup
         raise NotAnArticle("unparseable_page", f"{type(exc).__name__}: {exc}") from None
     if doc is None or not (getattr(doc, "text", None) or "").strip():

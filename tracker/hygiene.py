@@ -101,6 +101,8 @@ def _paragraphs(text: str, lexicon: Lexicon) -> Iterator[tuple[int, int, str]]:
     while i < len(lines):
         start, end = lines[i]
         reason = classify(text[start:end], lexicon)
+        if reason == "heading" and _continues(text, lines, i, lexicon):
+            reason = ""      # a short first line of a hard-wrapped paragraph, not a heading
         if reason:
             yield start, end, reason
             i += 1
@@ -111,7 +113,9 @@ def _paragraphs(text: str, lexicon: Lexicon) -> Iterator[tuple[int, int, str]]:
             line = text[start:end]
             nstart, nend = lines[i + 1]
             gap = text[end:nstart]
-            if gap.count("\n") > 1 or _SENTENCE_END.search(line) or len(text[lines[i][0]:end]) < 40:
+            if gap.count("\n") > 1 or _SENTENCE_END.search(line):
+                break
+            if len(text[lines[i][0]:end]) < 40 and not _continues(text, lines, i, lexicon):
                 break
             if classify(text[nstart:nend], lexicon) not in ("", "heading"):
                 break
@@ -119,6 +123,20 @@ def _paragraphs(text: str, lexicon: Lexicon) -> Iterator[tuple[int, int, str]]:
             i += 1
         yield start, end, ""
         i += 1
+
+
+def _continues(text: str, lines: list[tuple[int, int]], i: int, lexicon: Lexicon) -> bool:
+    """Does line i run on into the next line (no blank line between, the next starts in lower case
+    or the pair reads as one sentence)?"""
+    if i + 1 >= len(lines):
+        return False
+    start, end = lines[i]
+    nstart, nend = lines[i + 1]
+    if text[end:nstart].count("\n") > 1:
+        return False
+    nxt = text[nstart:nend]
+    return nxt[:1].islower() or (not classify(nxt, lexicon) and not _SENTENCE_END.search(text[start:end])
+                                 and len(nxt.split()) > lexicon.heading_max_words)
 
 
 def _for_parser(chunk: str, at_paragraph_start: bool) -> str:

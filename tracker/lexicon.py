@@ -181,11 +181,18 @@ def _read(path: Path) -> dict[str, Any]:
 
 def load(extra: Sequence[Path] = ()) -> Lexicon:
     """The packaged lexicon with the user's files appended, validated and compiled."""
-    return _load_cached(tuple(Path(p) for p in extra))
+    paths = tuple(Path(p) for p in extra)
+    stamps = []
+    for p in paths:
+        try:
+            stamps.append(p.stat().st_mtime)
+        except OSError:
+            stamps.append(-1.0)
+    return _load_cached(paths, tuple(stamps))
 
 
 @lru_cache(maxsize=4)
-def _load_cached(extra: tuple[Path, ...]) -> Lexicon:
+def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Lexicon:
     packaged = Path(str(resources.files("tracker").joinpath("data/lexicon.toml")))
     data = _read(packaged)
     digest = hashlib.sha1(packaged.read_bytes())

@@ -71,6 +71,10 @@ _DEFINITE_ROLES = {
     "defense secretary": ("defence_minister",), "secretary-general": ("org_head",),
     "secretary general": ("org_head",), "king": ("head_of_state",), "emir": ("head_of_state",),
 }
+_CONTRAST_PRECONDITION = re.compile(
+    r"\b(but|however|yet)\b[^.;]{0,120}?\b(before any|until|unless|first|only (if|after|once)|preconditions?|"
+    r"conditions? (must|would have to|had to|have to)|(had|have|has|would have) to be (settled|met|resolved|addressed)|"
+    r"must first)\b", re.I)
 _TEMPORAL_PREPS = {"after", "following", "since", "before", "during", "amid", "amidst", "despite", "throughout",
                    "until", "till", "under", "within", "pending"}
 _MEDIATOR_NOUNS = {"mediator", "mediators", "broker", "brokers", "guarantor", "guarantors", "facilitator",
@@ -326,7 +330,8 @@ class Scorer:
             if lemma in lex.accusation_verbs and dep in ("prep", "pcomp", "xcomp", "ccomp", "pobj"):
                 return None      # "accused Russia of breaching the truce"
             if is_verb and lemma in lex.epistemic_verbs and dep in ("ccomp", "xcomp") and frozen_via in ("", "conj"):
-                # "analysts expected Moscow to accept a truce": an expectation, nobody's stance.
+                # "analysts expected Moscow to accept a truce" is an expectation, nobody's stance;
+                # "he believed the best route was a deal rather than a ceasefire" is his own view.
                 w.epistemic = True
                 w.speech = head
                 return w
@@ -356,6 +361,10 @@ class Scorer:
                 if lemma in _KEEP_GOING and (self._modal_demand(head) or self._wanted(head)):
                     w.cue, w.cue_tok = lemma, head
                     w.demand = "modal"
+                elif lemma in _KEEP_GOING | {"take", "come"} and (self._negated(head) or
+                                                                 _CONDITION_STRONG.search(_clause_text(head))):
+                    # "the truce would not come into force until sanctions were lifted"
+                    w.cue, w.cue_tok = lemma, head
                 elif head.lemma_ == "be" and any(c.dep_ in ("acomp", "advmod", "attr") and c.lower_ in _END_STATES
                                                  for c in head.children):
                     w.cue, w.cue_tok = "over", head
@@ -386,8 +395,18 @@ class Scorer:
             if tok.lower_ in ("than", "of") and dep == "prep" and (
                     head.lower_ in ("rather", "instead") or any(c.lower_ in ("rather", "instead") for c in tok.children)
                     or any(c.lower_ in ("rather", "instead") and c.dep_ == "advmod" for c in head.children)):
-                # "a peace deal rather than a ceasefire", "instead of a truce"
+                # "a peace deal rather than a ceasefire", "instead of a truce": a preference against it
                 w.negations += 1
+                if w.cue is None:
+                    w.cue, w.cue_tok = "rather than", head
+            if dep == "conj" and w.cue is None and any(c.dep_ == "cc" and c.lower_ in ("than", "instead") and c.i < tok.i
+                                                       for c in head.children):
+                # "a full peace agreement rather than a ceasefire": the topic is the one passed over.
+                w.negations += 1
+                w.cue, w.cue_tok = "rather than", head
+                w.clause_top = head
+                tok = head
+                continue
             if dep == "relcl" and head.pos_ in ("NOUN", "PROPN") and not frozen:
                 # "any mission that put foreign troops on Ukrainian soil": the clause describes the
                 # noun, which now stands for the topic; its verb is description, not a stance.
@@ -468,7 +487,8 @@ class Scorer:
                 for c in top.children:
                     if c.dep_ in ("parataxis", "ccomp", "advcl", "conj") and c.i not in path and \
                             c.pos_ in ("VERB", "AUX") and _lemma(c) in lex.speech_verbs and c.i > w.root.i and \
-                            any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+                            (any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                             or doc_entity_before(c) is not None):
                         w.speech = c
                         break
         return w
@@ -486,7 +506,7 @@ class Scorer:
             self.trace.append({"term": term, "topic": topic, "sentence": sent.text.strip()[:160],
                                "walk": None if w is None else {k: (v.text if hasattr(v, "text") else v)
                                                                for k, v in vars(w).items()}})
-        if w is None or w.epistemic:
+        if w is None:
             return []
         if w.cue_tok is not None and any(c.dep_ == "nsubjpass" and c.i == w.root.i for c in w.cue_tok.children) and \
                 not any(c.dep_ == "agent" for c in w.cue_tok.children) and w.negations and \
@@ -510,6 +530,10 @@ class Scorer:
         if topic == "ceasefire" and pol == "support" and modality == "conditional" and \
                 _PRECONDITION.search(clause_text) and not w.negations:
             pol = "oppose"
+        after = doc.text[span.end_char:sent.end_char]
+        if topic == "ceasefire" and pol == "support" and _CONTRAST_PRECONDITION.search(after):
+            # SPEC: "we favour a truce, but first the arms deliveries must stop" is oppose, conditional.
+            pol, modality = "oppose", "conditional"
         if topic == "peacekeeping" and pol == "oppose" and w.negations and \
                 re.search(r"\b(unless|until|without)\b", clause_text, re.I):
             pol, modality = "support", "conditional"
@@ -529,6 +553,12 @@ class Scorer:
             speaker_holders = speakers.get(in_quote, [])
         holders: list[tuple[Holder, str]]
         mediator = False
+        if w.epistemic:
+            # An expectation about others is nobody's stance; the believer's own view is theirs.
+            others = [a for a in agents if a[0].holder_id not in {h.holder_id for h, _ in speaker_holders}
+                      and agent_how not in ("self", "pronoun")]
+            speaker_holders = [] if others else speaker_holders
+            agents = []
         if speaker_holders and not (demand_by_agent and agents):
             holders = self._choose(speaker_holders, agents, agent_how, w)
             if holders is not speaker_holders and w.speech is not None and pol == "support":
@@ -801,7 +831,7 @@ class Scorer:
                 t = t.head
                 continue
             if t.dep_ in ("xcomp", "acomp", "pcomp", "prep", "pobj", "conj", "dobj", "attr", "oprd", "compound",
-                          "advcl", "auxpass", "aux", "amod", "nmod", "appos"):
+                          "advcl", "auxpass", "aux", "amod", "acl", "nmod", "appos"):
                 if t.dep_ in ("amod", "acl") and t.head.pos_ in ("NOUN", "PROPN"):
                     owners = self._holders_of(t.head, doc, ctx, offset, on)
                     if owners or t.head.lemma_.lower() not in self.lex.institution_nouns:
@@ -845,13 +875,10 @@ class Scorer:
         if not subj and verb.dep_ == "conj" and verb.head.i != verb.i:
             # "Erdogan welcomed the truce and said Turkey was ready ...": the subject is shared.
             return self._subject_holders(verb.head, doc, ctx, offset, on)
-        if not subj and verb.i > 0:
+        if not subj and (ent := doc_entity_before(verb)) is not None:
             # "..., Prime Minister Kyriakos Mitsotakis said": the parser sometimes hangs the speaker
             # elsewhere; the named entity right before the verb is the speaker.
-            prev = doc[verb.i - 1]
-            ent = _entity_of(prev, doc)
-            if ent is not None and ent.end == verb.i and ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
-                subj = [ent.root]
+            subj = [ent.root]
         out: list[tuple[Holder, str]] = []
         for t in subj:
             out += [h for h in self._holders_of(t, doc, ctx, offset, on) if h[0].holder_id not in {x.holder_id for x, _ in out}]
@@ -1192,6 +1219,16 @@ def _is_purpose(tok: Any) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
+def doc_entity_before(verb: Any) -> Any:
+    """The named entity ending right before a verb ("..., Prime Minister Kyriakos Mitsotakis said")."""
+    if verb.i == 0:
+        return None
+    ent = _entity_of(verb.doc[verb.i - 1], verb.doc)
+    if ent is not None and ent.end == verb.i and ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return ent
+    return None
+
+
 def _entity_of(tok: Any, doc: Any) -> Any:
     if not tok.ent_type_:
         return None
@@ -1202,8 +1239,13 @@ def _entity_of(tok: Any, doc: Any) -> Any:
 
 
 def _noun_phrase(tok: Any, doc: Any) -> str:
+    """The words of a noun phrase up to its head, plus an 'of' phrase after a title ("secretary of state")."""
     left = tok.left_edge.i
-    return doc[left: tok.i + 1].text
+    right = tok.i
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of" and c.i == right + 1:
+            right = c.right_edge.i
+    return doc[left: right + 1].text
 
 
 def _clause_text(top: Any, root: Any = None) -> str:
