@@ -53,6 +53,7 @@ _TRANSPARENT = {
     "option", "options", "mandate", "request", "appeal", "agreements", "deals", "proposals", "plans",
     "decision", "move", "intention", "determination", "attempt", "readiness", "willingness", "pledge",
     "promise", "vow", "step", "steps", "understanding", "talk", "notion", "prospect", "possibility", "suggestion",
+    "peacekeeper", "soldier", "unit", "officer", "officers", "battalion", "battalions",
     "question", "issue", "matter",
 }
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -75,6 +76,9 @@ _CONTRAST_PRECONDITION = re.compile(
     r"\b(but|however|yet)\b[^.;]{0,120}?\b(before any|until|unless|first|only (if|after|once)|preconditions?|"
     r"conditions? (must|would have to|had to|have to)|(had|have|has|would have) to be (settled|met|resolved|addressed)|"
     r"must first)\b", re.I)
+# Subjects that name other parties without saying which: their stance is not the speaker's.
+_OTHER_PARTIES = {"country", "nation", "state", "government", "leader", "ally", "member", "partner", "analyst",
+                  "expert", "observer", "critic", "resident", "people", "other", "diplomat", "capital"}
 _TEMPORAL_PREPS = {"after", "following", "since", "before", "during", "amid", "amidst", "despite", "throughout",
                    "until", "till", "under", "within", "pending"}
 _MEDIATOR_NOUNS = {"mediator", "mediators", "broker", "brokers", "guarantor", "guarantors", "facilitator",
@@ -443,7 +447,8 @@ class Scorer:
                         if lemma in lex.oppose_nouns:
                             w.polarity *= -1
                         w.cue, w.cue_tok = lemma, head
-                elif lemma not in _TRANSPARENT and dep == "compound" and tok.i == root.i:
+                elif lemma not in _TRANSPARENT and head.lower_ not in _TRANSPARENT and dep == "compound" \
+                        and tok.i == root.i:
                     return None
             elif dep == "dobj" and lemma in lex.evaluation_verbs and (verdict := self._evaluation(head)) is not None:
                 # "called the plans a dangerous fantasy", "regards the deployment as unacceptable"
@@ -667,6 +672,8 @@ class Scorer:
         ("Meloni said Italy ..."). The subject when the speaker reports someone else's position,
         including a named person of the same country ("Peskov said Putin ...", "..., the Kremlin said").
         """
+        if agent_how == "unresolved" and not w.demand:
+            return []
         if w.demand or not agents or agent_how == "self" or (agent_how == "pronoun" and w.speech is not None):
             return speakers
         speaker_ids = {h.holder_id for h, _ in speakers}
@@ -822,6 +829,8 @@ class Scorer:
                     holders += [h for h in self._holders_of(extra, doc, ctx, offset, on)
                                 if h[0].holder_id not in {x.holder_id for x, _ in holders}]
                 how = "pronoun" if s.pos_ == "PRON" and s.lower_ not in _PRONOUNS_SELF else "subject"
+                if not holders and s.lemma_.lower() in _OTHER_PARTIES and not self._own_side(s):
+                    how = "unresolved"      # "26 countries pledged ...": someone, but not the speaker
                 return holders, how, target
             if t.dep_ == "xcomp" and _lemma(t.head) in self.lex.demand_verbs | {"help", "allow", "persuade",
                                                                                  "convince", "get", "force"}:
@@ -841,6 +850,13 @@ class Scorer:
                 continue
             break
         return [], "", target
+
+    def _own_side(self, tok: Any) -> bool:
+        """'the government', 'our country', 'the ministry' without an owner: in reported speech, the speaker's own."""
+        if tok.lemma_.lower() not in self.lex.institution_nouns or tok.tag_ in ("NNS", "NNPS"):
+            return False
+        dets = {c.lower_ for c in tok.children if c.dep_ in ("det", "poss")}
+        return not dets or bool(dets & {"the", "our", "my", "this"})
 
     def _demand_targets(self, demand_tok: Any, cue_tok: Any, doc: Any, ctx: Context, offset: int,
                         on: date | None) -> set[str]:
@@ -1103,13 +1119,14 @@ class Scorer:
         for c in self.registry.conflicts.values():
             # Places of the war only: "troops to Ukraine" is the country at war, "troops to Russia"
             # (a party sending its allies' forces to fight) is not peacekeeping.
-            places = {w for w in c.strong if w[:1].isupper() and " " not in w.strip()}
-            names.update(re.escape(p) for p in places)
+            places = {w for w in c.strong if w[:1].isupper() or w.split()[0] in ("eastern", "southern", "northern",
+                                                                                   "western", "south", "north")}
+            names.update(re.escape(p).replace(r"\ ", r"\s+") for p in places)
             for st in self.gaz.states.values():
                 if st.name in places:
                     names.update(rf"{re.escape(d)} (?:soil|territory|ground|land)" for d in st.demonyms)
         alts = "|".join(sorted(n for n in names if n))
-        return re.compile(rf"^\s*(?:[\w',.-]+\s+){{0,5}}?(?:to|in|into|on|inside)\s+(?:the\s+)?(?:{alts})\b")
+        return re.compile(rf"^\s*(?:[\w',.-]+\s+){{0,5}}?(?:to|in|into|on|inside|around|near|across)\s+(?:the\s+)?(?:{alts})\b")
 
     def _build_scan_matcher(self) -> Any:
         from spacy.matcher import PhraseMatcher
@@ -1202,10 +1219,17 @@ class Scorer:
 
 # --- small helpers ---------------------------------------------------------------------------------------
 
+_PARTICLES = {"out", "off", "away", "back", "down", "up"}
+
+
 def _lemma(tok: Any) -> str:
     """A verb's lemma with its particle ('rule out', 'call for' stays 'call'), lower case."""
     lemma = tok.lemma_.lower()
     prt = [c.lower_ for c in tok.children if c.dep_ == "prt"]
+    if not prt and tok.pos_ in ("VERB", "AUX"):
+        # "pull UNIFIL peacekeepers out of Lebanon": the particle after the object is often not tagged prt.
+        prt = [c.lower_ for c in tok.children if c.dep_ in ("advmod", "prep") and c.lower_ in _PARTICLES
+               and c.i > tok.i and any(o.dep_ == "dobj" and o.i < c.i for o in tok.children)]
     if prt:
         return f"{lemma} {prt[0]}"
     return lemma
