@@ -9,8 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 .PHONY: run test setup clean
 
 run: $(STAMP)
-	$(BIN)/tracker init
-	$(BIN)/tracker ingest --samples
+	$(BIN)/tracker poll
 	$(BIN)/tracker positions
 
 test: $(STAMP)

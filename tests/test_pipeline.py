@@ -12,7 +12,7 @@ from tracker import files, pipeline
 from tracker.config import load_settings
 from tracker.pipeline import Runtime
 
-SAMPLES = Path(str(resources.files("tracker").joinpath("data/samples")))
+SAMPLES = Path(str(resources.files("tracker").joinpath("data/samples/articles.jsonl")))
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_ingesting_the_samples_stores_articles_statements_and_a_run(rt: Runtime)
         n_statements = store.sql("SELECT count(*) FROM statements").item()
         run = store.query("runs").row(0, named=True)
         stories = store.sql("SELECT count(DISTINCT story_id) FROM articles").item()
-    assert n_articles == report.counts["stored"] == len(SAMPLES.joinpath("articles.jsonl").read_text().splitlines())
+    assert n_articles == report.counts["stored"] == len(SAMPLES.read_text().splitlines())
     assert n_statements == report.counts["statements"] > n_articles      # the samples are all on topic
     assert stories < n_articles                                            # two syndicated pairs share stories
     assert run["status"] == "ok" and run["articles_stored"] == n_articles and run["statements_stored"] == n_statements

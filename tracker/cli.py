@@ -39,6 +39,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explain": ("Show how the scorer read an article: each sentence, cue, holder, topic, polarity and score.",
                 "tracker explain article.txt --published 2025-03-15 --trace"),
     "runs": ("List the most recent job runs and what each did.", "tracker runs --limit 5"),
+    "run": ("Start the ingestion daemon: poll the feeds on a schedule, score and store new articles, until stopped.",
+            "tracker run --feed https://example.com/rss.xml --interval 600"),
+    "poll": ("Run one poll cycle over every configured feed, store what is new, and exit.",
+             "tracker poll --db data/tracker.duckdb"),
+    "feeds": ("List, add or remove the feeds in your config file (tracker.toml).",
+              "tracker feeds add https://example.com/world/rss.xml --name \"Example World\" --interval 900"),
 }
 
 
@@ -161,6 +167,26 @@ def _parser() -> argparse.ArgumentParser:
 
     p = add("runs")
     _table_args(p)
+
+    for name in ("run", "poll"):
+        p = add(name)
+        p.add_argument("--feed", action="append", default=[], metavar="URL",
+                       help="poll this feed instead of the configured ones (repeatable)")
+        p.add_argument("--interval", type=int, metavar="SECONDS", help="poll interval for every feed")
+        p.add_argument("--allow-host", action="append", default=[], metavar="HOST",
+                       help="let this host past the SSRF guard (e.g. 127.0.0.1 for a local feed; repeatable)")
+
+    p = add("feeds")
+    fsub = p.add_subparsers(dest="feeds_command", metavar="ACTION")
+    fl = fsub.add_parser("list", help="list the configured feeds with their polling state", parents=[common])
+    _table_args(fl)
+    fa = fsub.add_parser("add", help="add a feed to your config file", parents=[common])
+    fa.add_argument("url", help="the feed's URL (RSS, Atom or JSON Feed)")
+    fa.add_argument("--name", help="a name for it (default: the URL)")
+    fa.add_argument("--interval", type=int, metavar="SECONDS", help="how often to poll it")
+    fa.add_argument("--language", help="the feed's language code, when its entries do not say")
+    fr = fsub.add_parser("remove", help="remove a feed from your config file", parents=[common])
+    fr.add_argument("feed", help="the feed's URL or name")
     return parser
 
 
@@ -227,7 +253,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.samples:
         from importlib import resources
 
-        paths.append(str(resources.files("tracker").joinpath("data/samples")))
+        paths.append(str(resources.files("tracker").joinpath("data/samples/articles.jsonl")))
     if not paths:
         raise InputError("Nothing to ingest", hint="give files or folders, or --samples for the bundled articles")
     runtime = _runtime(_settings(args))
@@ -404,10 +430,87 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _daemon_settings(args: argparse.Namespace) -> Any:
+    return _settings(args).with_overrides(feeds=args.feed or None, interval=args.interval,
+                                          allow_hosts=args.allow_host or None)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from tracker.api import _runtime
+    from tracker.daemon import Daemon, setup_logging
+
+    setup_logging(args.verbose)
+    return Daemon(_runtime(_daemon_settings(args))).run()
+
+
+def cmd_poll(args: argparse.Namespace) -> int:
+    from tracker import poll
+    from tracker.api import _runtime
+    from tracker.daemon import setup_logging
+
+    if args.verbose:
+        setup_logging(True)
+    runtime = _runtime(_daemon_settings(args))
+    if not any(f.enabled for f in runtime.settings.feeds):
+        raise InputError("No feeds to poll", hint="add one with `tracker feeds add URL` or pass --feed URL")
+    report = poll.poll_once(runtime)
+    print(report.summary())
+    c = report.counts
+    print(f"  feeds: {c['feeds_polled']} polled, {c['feeds_not_modified']} not modified, {c['feeds_failed']} failed")
+    for s in report.skips[:20]:
+        print(f"  skipped {s.item}: {s.reason} ({s.detail})", file=sys.stderr)
+    return 0 if report.status == "ok" else 1
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    from tracker.config import DEFAULT_CONFIG_NAME, find_config_file, user_feeds, write_feeds
+
+    action = args.feeds_command or "list"
+    if action == "list":
+        from tracker.poll import source_id
+
+        settings = _settings(args)
+        import polars as pl
+
+        states: dict[str, Any] = {}
+        if settings.db_path.exists():
+            with _open(args) as t:
+                states = t.store.source_states([source_id(f) for f in settings.feeds])
+        rows = []
+        for f in settings.feeds:
+            st = states.get(source_id(f), {})
+            rows.append({"name": f.name, "location": f.location, "enabled": f.enabled,
+                         "interval_s": f.interval_seconds or settings.daemon.poll_interval_seconds,
+                         "last_status": st.get("last_status"), "failures": st.get("failures"),
+                         "next_poll_at": st.get("next_poll_at"), "last_error": st.get("last_error")})
+        _out(pl.DataFrame(rows, infer_schema_length=None), getattr(args, "format", "table"), getattr(args, "limit", None))
+        if settings.config_path is None:
+            print("(these are the bundled sample feeds; `tracker feeds add URL` starts your own list in "
+                  f"./{DEFAULT_CONFIG_NAME})", file=sys.stderr)
+        return 0
+    path = find_config_file(args.config) or Path.cwd() / DEFAULT_CONFIG_NAME
+    current = user_feeds(path)
+    if action == "add":
+        if any(f.get("url") == args.url for f in current):
+            raise InputError(f"{args.url} is already in {path}")
+        entry = {"name": args.name or args.url, "url": args.url, "interval_seconds": args.interval,
+                 "language": args.language}
+        write_feeds(path, current + [entry])
+        _settings(args)      # validate the result the way every command will read it
+        print(f"added {args.url} to {path}")
+        return 0
+    kept = [f for f in current if args.feed not in (f.get("url"), f.get("name"), f.get("path"))]
+    if len(kept) == len(current):
+        raise InputError(f"No feed {args.feed!r} in {path}", hint="`tracker feeds list` shows the configured feeds")
+    write_feeds(path, kept)
+    print(f"removed {args.feed} from {path}")
+    return 0
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init, "ingest": cmd_ingest, "positions": cmd_positions, "trend": cmd_trend, "shifts": cmd_shifts,
     "evidence": cmd_evidence, "sql": cmd_sql, "export": cmd_export, "score": cmd_score, "explain": cmd_explain,
-    "runs": cmd_runs,
+    "runs": cmd_runs, "run": cmd_run, "poll": cmd_poll, "feeds": cmd_feeds,
 }
 
 if __name__ == "__main__":

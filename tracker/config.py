@@ -22,6 +22,47 @@ DB_ENV = "TRACKER_DB"
 DEFAULT_CONFIG_NAME = "tracker.toml"
 
 
+_FEED_KEYS = {"name", "url", "path", "interval_seconds", "language", "enabled", "fetch_pages"}
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """One feed to poll: a URL, or a local feed file (trusted: it comes from the user's own config)."""
+
+    name: str
+    url: str | None = None
+    path: Path | None = None
+    interval_seconds: int | None = None
+    language: str | None = None
+    enabled: bool = True
+    fetch_pages: str = "auto"
+
+    @property
+    def location(self) -> str:
+        return self.url or str(self.path)
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    timeout_seconds: float = 20.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    user_agent: str = "stance-tracker"
+    allow_hosts: tuple[str, ...] = ()
+    per_host_concurrency: int = 2
+    per_host_delay_seconds: float = 1.0
+    concurrency: int = 8
+
+
+@dataclass(frozen=True)
+class DaemonSettings:
+    poll_interval_seconds: int = 900
+    max_backoff_seconds: int = 21600
+    maintenance_hour_utc: int = 3
+    batch_size: int = 16
+    store_wait_seconds: float = 30.0
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the tool reads from configuration, resolved to absolute paths and checked types."""
@@ -35,6 +76,9 @@ class Settings:
     gazetteer_extra: tuple[Path, ...] = ()
     conflicts_extra: tuple[Path, ...] = ()
     lexicon_extra: tuple[Path, ...] = ()
+    feeds: tuple[FeedConfig, ...] = ()
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    daemon: DaemonSettings = field(default_factory=DaemonSettings)
     config_path: Path | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -43,6 +87,26 @@ class Settings:
         if path is None:
             return self
         return replace(self, db_path=Path(path).expanduser().resolve())
+
+    def with_overrides(self, feeds: list[str] | None = None, interval: int | None = None,
+                       allow_hosts: list[str] | None = None) -> "Settings":
+        """A copy with the command line's --feed, --interval and --allow-host applied."""
+        out = self
+        if feeds:
+            out = replace(out, feeds=tuple(FeedConfig(name=u, url=u) for u in feeds))
+        if interval is not None:
+            if interval <= 0:
+                raise ConfigError("--interval must be a positive number of seconds", f"Got {interval}.")
+            out = replace(out, daemon=replace(out.daemon, poll_interval_seconds=interval),
+                          feeds=tuple(replace(f, interval_seconds=None) for f in out.feeds))
+        if allow_hosts:
+            out = replace(out, fetch=replace(out.fetch, allow_hosts=tuple(out.fetch.allow_hosts) + tuple(allow_hosts)))
+        return out
+
+    @property
+    def snapshot_path(self) -> Path:
+        """The read-only copy readers open while the daemon writes the main file (see README)."""
+        return self.db_path.with_name(self.db_path.stem + ".snapshot" + self.db_path.suffix)
 
 
 def default_values() -> dict[str, Any]:
@@ -117,6 +181,54 @@ def _paths(values: list[Any], base: Path, key: str, source: Path | None) -> tupl
     return tuple(out)
 
 
+def _feeds(raw: list[Any], base: Path | None, source: Path | None) -> tuple[FeedConfig, ...]:
+    """Validate [[feeds]]: each has a name and exactly one of url or path; 'package:' paths are packaged data."""
+    where = str(source) if source else "the default config"
+    out = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw, start=1):
+        if not isinstance(item, dict):
+            raise ConfigError(f"Feed #{i} in {where} must be a table ([[feeds]])")
+        unknown = set(item) - _FEED_KEYS
+        if unknown:
+            raise ConfigError(f"Feed #{i} in {where} has unknown key(s): {', '.join(sorted(unknown))}",
+                              f"Valid keys: {', '.join(sorted(_FEED_KEYS))}.")
+        name = item.get("name")
+        url, fpath = item.get("url"), item.get("path")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"Feed #{i} in {where} needs a name")
+        if (url is None) == (fpath is None):
+            raise ConfigError(f"Feed '{name}' in {where} needs exactly one of url and path")
+        if url is not None and (not isinstance(url, str) or not url.lower().startswith(("http://", "https://"))):
+            raise ConfigError(f"Feed '{name}' in {where}: url must start with http:// or https://", f"Got {url!r}.",
+                              "use path = \"...\" for a local feed file")
+        resolved: Path | None = None
+        if fpath is not None:
+            if not isinstance(fpath, str) or not fpath:
+                raise ConfigError(f"Feed '{name}' in {where}: path must be a string")
+            if fpath.startswith("package:"):
+                resolved = Path(str(resources.files("tracker").joinpath(fpath[len("package:"):])))
+            else:
+                p = Path(fpath).expanduser()
+                resolved = p if p.is_absolute() else (base or Path.cwd()) / p
+        interval = item.get("interval_seconds")
+        if interval is not None and (not isinstance(interval, int) or interval <= 0):
+            raise ConfigError(f"Feed '{name}' in {where}: interval_seconds must be a positive integer")
+        fetch_pages = item.get("fetch_pages", "auto")
+        if fetch_pages not in ("auto", "always", "never"):
+            raise ConfigError(f"Feed '{name}' in {where}: fetch_pages must be auto, always or never")
+        enabled = item.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ConfigError(f"Feed '{name}' in {where}: enabled must be true or false")
+        key = url or str(resolved)
+        if key in seen:
+            raise ConfigError(f"Feed '{name}' in {where} repeats {key}")
+        seen.add(key)
+        out.append(FeedConfig(name=name.strip(), url=url, path=resolved, interval_seconds=interval,
+                              language=item.get("language"), enabled=enabled, fetch_pages=fetch_pages))
+    return tuple(out)
+
+
 def load_settings(config: str | os.PathLike[str] | None = None, db: str | os.PathLike[str] | None = None) -> Settings:
     """Read defaults, the user's file and the environment into a Settings.
 
@@ -127,6 +239,7 @@ def load_settings(config: str | os.PathLike[str] | None = None, db: str | os.Pat
     path = find_config_file(config)
     store_base = Path.cwd()
     base = Path.cwd()
+    user: dict[str, Any] = {}
     if path is not None:
         user = _read_toml(path)
         values = _merge(values, user, "", path)
@@ -142,6 +255,14 @@ def load_settings(config: str | os.PathLike[str] | None = None, db: str | os.Pat
     if db:
         store_path = Path(db).expanduser()
     series = values["series"]
+    feeds = _feeds(values.get("feeds", []), base if path is not None and "feeds" in user else None, path)
+    fetch = values["fetch"]
+    daemon = values["daemon"]
+    for section, key in (("fetch", "timeout_seconds"), ("fetch", "max_bytes"), ("fetch", "per_host_concurrency"),
+                         ("fetch", "concurrency"), ("daemon", "poll_interval_seconds"), ("daemon", "batch_size"),
+                         ("daemon", "max_backoff_seconds")):
+        if values[section][key] <= 0:
+            raise ConfigError(f"{section}.{key} must be positive", f"Got {values[section][key]}.")
     if series["half_life_days"] <= 0 or series["window_days"] <= 0:
         raise ConfigError(
             "series.half_life_days and series.window_days must be positive",
@@ -157,6 +278,64 @@ def load_settings(config: str | os.PathLike[str] | None = None, db: str | os.Pat
         gazetteer_extra=_paths(values["gazetteer"]["extra"], base, "gazetteer.extra", path),
         conflicts_extra=_paths(values["conflicts"]["extra"], base, "conflicts.extra", path),
         lexicon_extra=_paths(values["lexicon"]["extra"], base, "lexicon.extra", path),
+        feeds=feeds,
+        fetch=FetchSettings(
+            timeout_seconds=float(fetch["timeout_seconds"]), max_bytes=int(fetch["max_bytes"]),
+            max_redirects=int(fetch["max_redirects"]), user_agent=str(fetch["user_agent"]),
+            allow_hosts=tuple(str(h) for h in fetch["allow_hosts"]),
+            per_host_concurrency=int(fetch["per_host_concurrency"]),
+            per_host_delay_seconds=float(fetch["per_host_delay_seconds"]), concurrency=int(fetch["concurrency"])),
+        daemon=DaemonSettings(
+            poll_interval_seconds=int(daemon["poll_interval_seconds"]),
+            max_backoff_seconds=int(daemon["max_backoff_seconds"]),
+            maintenance_hour_utc=int(daemon["maintenance_hour_utc"]), batch_size=int(daemon["batch_size"]),
+            store_wait_seconds=float(daemon["store_wait_seconds"])),
         config_path=path,
         raw=values,
     )
+
+
+# --- editing the [[feeds]] list of a user's config file (tracker feeds add/remove) -----------------
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    import json
+
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def write_feeds(path: Path, feeds: list[dict[str, Any]]) -> None:
+    """Replace the [[feeds]] tables of a config file (creating it if needed), keeping everything else.
+
+    Comments inside the old [[feeds]] tables are not kept; the rest of the file is untouched.
+    """
+    text = path.read_text("utf-8") if path.exists() else ""
+    kept: list[str] = []
+    skipping = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            skipping = stripped.replace(" ", "") == "[[feeds]]"
+        if not skipping:
+            kept.append(line)
+    body = "\n".join(kept).rstrip()
+    blocks = []
+    for f in feeds:
+        lines = ["[[feeds]]"] + [f"{k} = {_toml_value(v)}" for k, v in f.items() if v is not None]
+        blocks.append("\n".join(lines))
+    new = (body + "\n\n" if body else "") + "\n\n".join(blocks) + ("\n" if blocks else "")
+    tomllib.loads(new)   # never write a file we could not read back
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(new, "utf-8")
+    tmp.replace(path)
+
+
+def user_feeds(path: Path) -> list[dict[str, Any]]:
+    """The [[feeds]] tables of a config file, as written (empty when the file has none)."""
+    if not path.exists():
+        return []
+    return list(_read_toml(path).get("feeds", []))

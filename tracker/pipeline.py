@@ -78,9 +78,16 @@ class Runtime:
         )
 
     def open_store(self, read_only: bool = False, wait_seconds: float = 0.0) -> Store:
-        """Open the configured store; a read-write open also refreshes the reference tables."""
-        store = Store.open(self.settings.db_path, read_only=read_only, settings=self.settings,
-                           wait_seconds=wait_seconds)
+        """Open the configured store; a read-write open also refreshes the reference tables.
+
+        A read-only open uses the readers' snapshot when there is one, so reading never waits for
+        (or blocks) the daemon that holds the store file; the snapshot is at most one write
+        session (one poll cycle) old.
+        """
+        path = self.settings.db_path
+        if read_only and self.settings.snapshot_path.exists():
+            path = self.settings.snapshot_path
+        store = Store.open(path, read_only=read_only, settings=self.settings, wait_seconds=wait_seconds)
         if not read_only:
             try:
                 store.replace_reference(*self.reference())

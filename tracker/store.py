@@ -149,6 +149,16 @@ def parse_named_query(filename: str, text: str) -> NamedQuery:
     return NamedQuery(name, summary, tuple(params), tuple(columns), text)
 
 
+_STATEMENTS: dict[str, str] = {}
+
+
+def statement(name: str) -> str:
+    """A statement of sql/store/ by name (read once)."""
+    if name not in _STATEMENTS:
+        _STATEMENTS[name] = _sql_root().joinpath("store").joinpath(f"{name}.sql").read_text("utf-8")
+    return _STATEMENTS[name]
+
+
 def named_queries() -> dict[str, NamedQuery]:
     """Every named query shipped in sql/queries, by name."""
     out = {}
@@ -188,6 +198,8 @@ class Store:
         self.path = path
         self.read_only = read_only
         self.settings = settings
+        self.dirty = False          # something was written: close() republishes the readers' snapshot
+        self.publish_on_close = not read_only
 
     # opening ------------------------------------------------------------------------------------
     @classmethod
@@ -246,11 +258,21 @@ class Store:
             raise
         return store
 
+    @staticmethod
+    def snapshot_of(path: Path) -> Path:
+        """Where the readers' snapshot of a store file lives: data/tracker.snapshot.duckdb."""
+        return path.with_name(path.stem + ".snapshot" + path.suffix)
+
     def close(self) -> None:
+        """Close; after a session that wrote, publish the snapshot readers open (see publish_snapshot)."""
         try:
-            self.con.close()
-        except duckdb.Error:
-            pass
+            if self.dirty and self.publish_on_close and not self.read_only:
+                self.publish_snapshot(self.snapshot_of(self.path))
+        finally:
+            try:
+                self.con.close()
+            except duckdb.Error:
+                pass
 
     def __enter__(self) -> "Store":
         return self
@@ -283,6 +305,7 @@ class Store:
                 self.con.execute("ROLLBACK")
                 raise StoreError(f"Migration {filename} failed; the store is unchanged", str(exc)) from None
             applied.append(filename)
+            self.dirty = True
         return applied
 
     def _check_schema(self) -> None:
@@ -318,6 +341,7 @@ class Store:
                     raise StoreError(f"sql/views/{filename} failed", str(exc)) from None
             self._set_meta("views_digest", digest)
             self.con.execute("COMMIT")
+            self.dirty = True
         except Exception:
             self.con.execute("ROLLBACK")
             raise
@@ -358,6 +382,7 @@ class Store:
                 self.con.unregister("_reference_batch")
             self._set_meta("reference_digest", digest)
             self.con.execute("COMMIT")
+            self.dirty = True
         except duckdb.Error as exc:
             self.con.execute("ROLLBACK")
             raise StoreError("Loading the gazetteer into the store failed", str(exc)) from None
@@ -431,6 +456,7 @@ class Store:
             self._insert("article_bands", band_rows, _BAND_SCHEMA)
             self._insert_statements(statement_rows)
             self.con.execute("COMMIT")
+            self.dirty = True
         except BaseException as exc:
             try:
                 self.con.execute("ROLLBACK")
@@ -510,6 +536,7 @@ class Store:
             self.con.execute("BEGIN TRANSACTION")
             self.con.execute("INSERT INTO statements BY NAME SELECT * FROM _batch")
             self.con.execute("COMMIT")
+            self.dirty = True
         except duckdb.Error as exc:
             self.con.execute("ROLLBACK")
             raise StoreError("Inserting statements failed", str(exc).splitlines()[0]) from None
@@ -527,6 +554,59 @@ class Store:
         ).fetchall()
         return dict(rows)
 
+    # sources (feeds) ----------------------------------------------------------------------------------
+    def ensure_source(self, source_id: str, kind: str, url: str | None, name: str, domain: str | None,
+                      language: str | None, interval: int) -> None:
+        self.con.execute(statement("source_ensure"), {"source_id": source_id, "kind": kind, "url": url, "name": name,
+                                                      "domain": domain, "language": language, "interval": interval})
+
+    def source_states(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        df = self.sql(statement("source_states"), {"ids": list(ids)})
+        return {row["source_id"]: row for row in df.iter_rows(named=True)}
+
+    def update_source(self, source_id: str, *, status: str, now: datetime, error: str | None, etag: str | None,
+                      last_modified: str | None, advance: bool, interval: int, max_backoff: int) -> None:
+        self.con.execute(statement("source_update"), {
+            "source_id": source_id, "status": status, "now": now, "error": error, "etag": etag,
+            "last_modified": last_modified, "advance": advance, "interval": interval, "max_backoff": max_backoff})
+
+    def known_urls(self, urls: Sequence[str]) -> set[str]:
+        if not urls:
+            return set()
+        return set(self.sql(statement("articles_known_urls"), {"urls": list(urls)})["url"].to_list())
+
+    def failed_attempts(self, urls: Sequence[str], reasons: Sequence[str]) -> dict[str, int]:
+        if not urls:
+            return {}
+        df = self.sql(statement("skipped_attempts"), {"urls": list(urls), "reasons": list(reasons)})
+        return dict(zip(df["item"].to_list(), df["attempts"].to_list()))
+
+    # the readers' snapshot ----------------------------------------------------------------------------
+    def publish_snapshot(self, target: Path) -> Path:
+        """Publish a read-only copy for readers: checkpoint, copy to a temporary file, rename over.
+
+        Readers open the snapshot, never the file the writer holds, so neither blocks the other; a
+        reader with the old snapshot open keeps reading it (the rename replaces only the name).
+        """
+        import os
+        import shutil
+
+        if self.read_only:
+            raise StoreError("A read-only store cannot publish a snapshot")
+        self.con.execute("CHECKPOINT")
+        self.dirty = False
+        target = Path(target)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            shutil.copyfile(self.path, tmp)
+            os.replace(tmp, target)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        return target
+
     # runs -----------------------------------------------------------------------------------------
     def start_run(self, job: str) -> int:
         row = self.con.execute(
@@ -536,6 +616,7 @@ class Store:
         return int(row[0])
 
     def finish_run(self, run_id: int, status: str, counts: Mapping[str, int], message: str = "") -> None:
+        self.dirty = True
         self.con.execute(
             "UPDATE runs SET finished_at = ?, status = ?, articles_seen = ?, articles_stored = ?, "
             "articles_updated = ?, articles_unchanged = ?, articles_skipped = ?, statements_stored = ?, "

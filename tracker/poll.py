@@ -1,0 +1,323 @@
+"""One poll cycle: due feeds -> new entries -> article pages -> scores -> the store.
+
+The order is chosen so that nothing fetched is lost and nothing is stored twice:
+
+1. read the feeds' polling state (ETag, Last-Modified, failures, next due time) from the store;
+2. fetch each due feed with a conditional GET (a 304 costs nothing) and parse it;
+3. ask the store which entry URLs it already has, and fetch only the new ones' pages (or take the
+   text the feed carries when it is a whole article);
+4. score them (no store needed);
+5. write articles with their statements in batches (one transaction each), then the feeds' new
+   state. A feed's ETag advances only after its articles are written, and not at all when one of
+   its pages failed for a reason that may pass (a timeout, a 5xx), so the next cycle reads the feed
+   again and retries what is missing; entries already stored are skipped by URL.
+
+If the store is busy when it is time to write, the scored articles stay in memory and are written
+at the next cycle. A feed that fails backs off exponentially (capped). Every skipped item is
+counted under a reason and recorded in the `skipped` table.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from tracker import feeds as feeds_mod
+from tracker.config import FeedConfig, Settings
+from tracker.errors import FetchError, StoreBusyError, StoreError
+from tracker.extract import NotAnArticle, check_article, extract_html
+from tracker.fetch import Fetcher
+from tracker.files import Skip
+from tracker.models import Article, Statement, canonical_url, domain_of, stable_hash
+from tracker.pipeline import RunReport, Runtime, score_safely
+from tracker.store import Store, utcnow
+
+log = logging.getLogger("tracker.poll")
+
+FULL_TEXT_WORDS = 150          # a feed entry this long is taken as the article itself (fetch_pages = auto)
+TRANSIENT = ("timeout", "connection_error", "dns_error", "stopped", "tls_error")
+MAX_ATTEMPTS = 3               # a page that keeps failing transiently is given up after this many cycles
+
+
+def source_id(feed: FeedConfig) -> str:
+    return "feed:" + stable_hash(feed.location, length=12)
+
+
+def _transient(reason: str) -> bool:
+    return reason in TRANSIENT or reason.startswith("http_5")
+
+
+@dataclass
+class FeedResult:
+    """What polling one feed produced, and the state to record once its articles are written."""
+
+    feed: FeedConfig
+    sid: str
+    status: str = "ok"
+    articles: list[Article] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    etag: str | None = None
+    last_modified: str | None = None
+    advance: bool = True          # False: keep the old validators so the next cycle re-reads the feed
+    error: str | None = None
+    entries: int = 0
+
+
+class Poller:
+    """Runs poll cycles. Holds the fetcher and, in the daemon, what could not be written yet."""
+
+    def __init__(self, runtime: Runtime, should_stop: Callable[[], bool] | None = None,
+                 fetcher: Fetcher | None = None, on_written: Callable[[Store], None] | None = None) -> None:
+        self.runtime = runtime
+        self.settings: Settings = runtime.settings
+        self.should_stop = should_stop or (lambda: False)
+        self.fetcher = fetcher or Fetcher(self.settings.fetch, should_stop=self.should_stop)
+        self.pending: list[tuple[Article, list[Statement]]] = []
+        self.pending_results: list[FeedResult] = []
+        self.on_written = on_written
+
+    # the cycle --------------------------------------------------------------------------------------
+    def cycle(self, force: bool = False, job: str = "poll") -> RunReport:
+        """Poll every due feed once (every enabled feed with force=True) and store what is new."""
+        started = time.monotonic()
+        report = RunReport(job=job)
+        feeds = [f for f in self.settings.feeds if f.enabled]
+        try:
+            with self._open() as store:
+                report.run_id = store.start_run(job)
+                for f in feeds:
+                    store.ensure_source(source_id(f), "feed" if f.url else "file", f.url or str(f.path), f.name,
+                                        domain_of(f.url) if f.url else None, f.language,
+                                        f.interval_seconds or self.settings.daemon.poll_interval_seconds)
+                states = store.source_states([source_id(f) for f in feeds])
+        except StoreBusyError as exc:
+            log.warning("store busy, cycle skipped: %s", exc.detail)
+            report.status = "busy"
+            return report
+        now = utcnow()
+        due = [f for f in feeds if force or _is_due(states.get(source_id(f)), now)]
+        results: list[FeedResult] = []
+        for f in due:
+            if self.should_stop():
+                report.status = "interrupted"
+                break
+            results.append(self._poll_feed(f, states.get(source_id(f), {})))
+        # New entries only: ask the store which URLs it has, then fetch the rest.
+        candidates = [(r, e) for r in results for e in getattr(r, "_entries", [])]
+        known: set[str] = set()
+        attempts: dict[str, int] = {}
+        if candidates:
+            try:
+                with self._open() as store:
+                    urls = [canonical_url(e.link) for _, e in candidates if e.link]
+                    known = store.known_urls(urls)
+                    attempts = store.failed_attempts(urls, list(TRANSIENT))
+            except StoreBusyError as exc:
+                log.warning("store busy before fetching pages; entries will be read again next cycle: %s", exc.detail)
+                for r in results:
+                    r.advance = False
+                candidates = []
+        self._collect_articles(candidates, known, attempts)
+        report.counts["seen"] = sum(r.entries for r in results)
+        report.counts["feeds_polled"] = len(results)
+        report.counts["feeds_not_modified"] = sum(r.status == "not_modified" for r in results)
+        report.counts["feeds_failed"] = sum(r.status == "error" for r in results)
+        report.counts["entries_known"] = len([1 for _, e in candidates if e.link and canonical_url(e.link) in known])
+        # Score (no store), then write with whatever was left from a busy cycle.
+        articles = [a for r in results for a in r.articles]
+        scored: list[tuple[Article, list[Statement]]] = []
+        skips: list[Skip] = [s for r in results for s in r.skips]
+        if articles:
+            for art, res in score_safely(self.runtime.scorer, articles):
+                if isinstance(res, Exception):
+                    report.counts["errors"] += 1
+                    skips.append(Skip(art.url or art.article_id, "score_error", f"{type(res).__name__}: {res}"))
+                else:
+                    scored.append((art, res))
+        self.pending += scored
+        self.pending_results += results
+        self._write(report, skips)
+        report.seconds = time.monotonic() - started
+        return report
+
+    def _open(self) -> Store:
+        return self.runtime.open_store(wait_seconds=self.settings.daemon.store_wait_seconds)
+
+    # feeds --------------------------------------------------------------------------------------------
+    def _poll_feed(self, feed: FeedConfig, state: dict[str, Any]) -> FeedResult:
+        sid = source_id(feed)
+        res = FeedResult(feed, sid, etag=state.get("etag"), last_modified=state.get("last_modified"))
+        try:
+            if feed.path is not None:
+                body, ctype, validators = self._read_local(feed.path, state)
+                if body is None:
+                    res.status = "not_modified"
+                    return res
+                res.etag, res.last_modified = validators
+            else:
+                assert feed.url is not None
+                resp = self.fetcher.get(feed.url, accept="feed", etag=state.get("etag"),
+                                        last_modified=state.get("last_modified"))
+                if resp.not_modified:
+                    res.status = "not_modified"
+                    log.info("feed=%s status=not_modified", feed.name)
+                    return res
+                body, ctype = resp.body, resp.content_type
+                res.etag, res.last_modified = resp.etag, resp.last_modified
+            parsed = feeds_mod.parse(body, ctype)
+        except FetchError as exc:
+            return self._failed(res, exc.reason, exc.render())
+        except feeds_mod.FeedError as exc:
+            return self._failed(res, exc.reason, exc.detail)
+        except OSError as exc:
+            return self._failed(res, "unreadable", str(exc))
+        res.entries = len(parsed.entries)
+        if parsed.warning:
+            res.skips.append(Skip(feed.location, "feed_malformed", parsed.warning))
+            log.warning("feed=%s status=malformed detail=%s", feed.name, parsed.warning)
+        res._entries = [replace(e, language=e.language or feed.language or parsed.language)  # type: ignore[attr-defined]
+                        for e in parsed.entries]
+        log.info("feed=%s status=ok entries=%d", feed.name, res.entries)
+        return res
+
+    def _failed(self, res: FeedResult, reason: str, detail: str) -> FeedResult:
+        res.status, res.error, res.advance = "error", f"{reason}: {detail}", False
+        res.skips.append(Skip(res.feed.location, f"feed_{reason}", detail))
+        log.warning("feed=%s status=error reason=%s detail=%s", res.feed.name, reason, detail.replace("\n", " | "))
+        return res
+
+    def _read_local(self, path: Path, state: dict[str, Any]) -> tuple[bytes | None, str, tuple[str, str]]:
+        st = path.stat()
+        tag = f"local:{st.st_size}:{int(st.st_mtime)}"
+        if state.get("etag") == tag:
+            return None, "", (tag, "")
+        ctype = "application/json" if path.suffix == ".json" else "application/xml"
+        return path.read_bytes(), ctype, (tag, "")
+
+    # articles -------------------------------------------------------------------------------------------
+    def _collect_articles(self, candidates: list[tuple[FeedResult, feeds_mod.Entry]], known: set[str],
+                          attempts: dict[str, int]) -> None:
+        todo = []
+        for res, entry in candidates:
+            if not entry.link:
+                res.skips.append(Skip(f"{res.feed.location}#{entry.entry_id or entry.title}", "no_link",
+                                      "the entry has no link"))
+                continue
+            url = canonical_url(entry.link)
+            if url in known:
+                continue
+            if attempts.get(url, 0) >= MAX_ATTEMPTS:
+                continue      # given up after repeated transient failures (they are in `skipped`)
+            todo.append((res, entry))
+        workers = max(1, min(self.settings.fetch.concurrency, len(todo)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
+            outcomes = list(pool.map(lambda pair: self._article(*pair), todo))
+        for (res, entry), out in zip(todo, outcomes):
+            if isinstance(out, Skip):
+                res.skips.append(out)
+                if _transient(out.reason):
+                    res.advance = False
+            else:
+                res.articles.append(out)
+
+    def _article(self, res: FeedResult, entry: feeds_mod.Entry) -> Article | Skip:
+        feed = res.feed
+        url = entry.link or ""
+        if self.should_stop():
+            return Skip(url, "stopped", "shutting down")
+        use_feed_text = feed.fetch_pages == "never" or (
+            feed.fetch_pages == "auto" and len(entry.content.split()) >= FULL_TEXT_WORDS)
+        title, published, language, text = entry.title, entry.published, entry.language, entry.content
+        if not use_feed_text:
+            try:
+                resp = self.fetcher.get(url, accept="html")
+                ex = extract_html(resp.body, url=resp.url)
+            except FetchError as exc:
+                return Skip(url, exc.reason, exc.render().replace("\n", " | "))
+            except NotAnArticle as exc:
+                return Skip(url, exc.reason, exc.detail)
+            text = ex.text
+            title = title or ex.title
+            published = published or (ex.date and datetime.fromisoformat(ex.date[:10]))
+            language = ex.language or language
+        try:
+            check_article(text, language)
+        except NotAnArticle as exc:
+            return Skip(url, exc.reason, exc.detail)
+        return Article.build(text, url=url, title=title, published=published or utcnow(), language=language,
+                             feed_id=res.sid, fetched_at=utcnow())
+
+    # writing ---------------------------------------------------------------------------------------------
+    def _write(self, report: RunReport, skips: list[Skip]) -> None:
+        batch = self.settings.daemon.batch_size
+        try:
+            with self._open() as store:
+                while self.pending:
+                    chunk = self.pending[:batch]
+                    try:
+                        result = store.write(chunk, self.runtime.scorer.version)
+                    except StoreError:
+                        result = None
+                        for pair in chunk:          # isolate an article that cannot be written
+                            try:
+                                one = store.write([pair], self.runtime.scorer.version)
+                                report.counts["stored"] += len(one.stored)
+                                report.counts["updated"] += len(one.updated)
+                                report.counts["unchanged"] += len(one.unchanged)
+                                report.counts["statements"] += one.statements
+                            except StoreError as exc:
+                                report.counts["errors"] += 1
+                                skips.append(Skip(pair[0].url or pair[0].article_id, "store_error", exc.render()))
+                    if result is not None:
+                        report.counts["stored"] += len(result.stored)
+                        report.counts["updated"] += len(result.updated)
+                        report.counts["unchanged"] += len(result.unchanged)
+                        report.counts["statements"] += result.statements
+                    del self.pending[:batch]
+                now = utcnow()
+                for res in self.pending_results:
+                    store.update_source(res.sid, status=res.status, now=now, error=res.error,
+                                        etag=res.etag if res.advance else None,
+                                        last_modified=res.last_modified if res.advance else None,
+                                        advance=res.advance, interval=self._interval(res.feed),
+                                        max_backoff=self.settings.daemon.max_backoff_seconds)
+                self.pending_results = []
+                report.skips += skips
+                report.counts["skipped"] += len(skips)
+                store.record_skips(report.run_id, [(s.item, s.reason, s.detail) for s in skips])
+                if report.counts["errors"] or report.counts["feeds_failed"]:
+                    report.status = "partial" if report.status == "ok" else report.status
+                if report.run_id is not None:
+                    store.finish_run(report.run_id, report.status, report.counts, "")
+                if self.on_written is not None:
+                    self.on_written(store)
+        except StoreBusyError as exc:
+            log.warning("store busy, %d scored articles kept for the next cycle: %s", len(self.pending), exc.detail)
+            report.status = "busy"
+            report.skips += skips
+            report.counts["skipped"] += len(skips)
+
+    def _interval(self, feed: FeedConfig) -> int:
+        return feed.interval_seconds or self.settings.daemon.poll_interval_seconds
+
+
+def _is_due(state: dict[str, Any] | None, now: datetime) -> bool:
+    if not state or state.get("next_poll_at") is None:
+        return True
+    return state["next_poll_at"] <= now
+
+
+def poll_once(runtime: Runtime, force: bool = True, should_stop: Callable[[], bool] | None = None) -> RunReport:
+    """`tracker poll`: one cycle over every enabled feed, then publish the readers' snapshot."""
+    poller = Poller(runtime, should_stop=should_stop)
+    report = poller.cycle(force=force)
+    if poller.pending:
+        raise StoreBusyError("The store stayed busy; nothing was written",
+                             f"{len(poller.pending)} scored articles were not stored (their feeds will be read again)",
+                             "run `tracker poll` again when the other process has finished")
+    return report
