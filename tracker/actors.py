@@ -534,6 +534,10 @@ class Gazetteer:
         """
         if on is None:
             return None
+        m = re.match(r"^(?:the\s+)?(?P<title>[A-Za-z][A-Za-z .-]*?)\s+of\s+(?:the\s+)?(?P<body>[A-Z].*)$", key)
+        if m and self.body_names.get(name_key(m.group("body")).casefold()):
+            # "the prime minister of Lebanon" is "Lebanon's prime minister"
+            key = f"{m.group('body')} {m.group('title')}"
         whole = fold(key).casefold()
         if whole in self.own_titles:
             found = self._holders_of_offices(self.own_titles[whole], None, on)

@@ -44,6 +44,29 @@ class Block:
     boilerplate: bool
     reason: str = ""
     parse_text: str = ""
+    offset_map: tuple[int, ...] = ()     # parse_text index -> text index, when repairs changed lengths
+
+    def at(self, i: int) -> int:
+        """The article position of index i of parse_text."""
+        if self.offset_map:
+            i = self.offset_map[min(max(i, 0), len(self.offset_map) - 1)]
+        return self.start + i
+
+    @property
+    def offsets(self) -> "Offsets":
+        return Offsets(self)
+
+
+class Offsets:
+    """`offsets + i` is the article position of index i of a block's parse_text (see Block.at)."""
+
+    def __init__(self, block: Block) -> None:
+        self.block = block
+
+    def __add__(self, i: int) -> int:
+        return self.block.at(i)
+
+    __radd__ = __add__
 
 
 def _lines(text: str) -> Iterator[tuple[int, int]]:
@@ -139,13 +162,40 @@ def _continues(text: str, lines: list[tuple[int, int]], i: int, lexicon: Lexicon
                                  and len(nxt.split()) > lexicon.heading_max_words)
 
 
-def _for_parser(chunk: str, at_paragraph_start: bool) -> str:
+# Words glued together by careless scraping: "PresidentVladimir", "Putinhas", "ceasefirethat".
+_CAMEL = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z])")
+_NAME_GLUE = re.compile(r"(?<=\b[A-Z][a-z]{3})(?=(?:has|had|said|says|was|would|will|told|that|with)\b)|"
+                        r"(?<=\b[A-Z][a-z]{4})(?=(?:has|had|said|says|was|would|will|told|that|with)\b)|"
+                        r"(?<=\b[A-Z][a-z]{5})(?=(?:has|had|said|says|was|would|will|told|that|with)\b)|"
+                        r"(?<=\b[A-Z][a-z]{6})(?=(?:has|had|said|says|was|would|will|told|that|with)\b)")
+_TOPIC_GLUE = re.compile(
+    r"(?:(?<=ceasefire)|(?<=armistice)|(?<=\btruce))"
+    r"(?=(?:that|would|with|was|is|in|on|for|and|to|as|will|deal|talks)\b)|"
+    r"(?:(?<=\bthat)|(?<=\bwith)|(?<=\bthe)|(?<=\ba))(?=(?:ceasefire|truce)\b)", re.IGNORECASE)
+_APOSTROPHE = re.compile(r"(?<=\w)\u2019(?=\w)")
+
+
+def _for_parser(chunk: str, at_paragraph_start: bool) -> tuple[str, tuple[int, ...]]:
+    """The text the parser sees, and a map back to the chunk when repairs inserted spaces."""
     out = re.sub(r"\s", " ", chunk)
+    out = _APOSTROPHE.sub("'", out)             # "aren’t" parses like "aren't"
     if at_paragraph_start:
         m = _DATELINE.match(out)
         if m and m.end() < len(out):
             out = " " * m.end() + out[m.end():]
-    return out
+    cuts = sorted({m.start() for rx in (_CAMEL, _NAME_GLUE, _TOPIC_GLUE) for m in rx.finditer(out)})
+    if not cuts:
+        return out, ()
+    pieces, mapping, prev = [], [], 0
+    for cut in cuts:
+        pieces.append(out[prev:cut])
+        mapping.extend(range(prev, cut))
+        pieces.append(" ")
+        mapping.append(cut)                      # the inserted space maps to the next original char
+        prev = cut
+    pieces.append(out[prev:])
+    mapping.extend(range(prev, len(out) + 1))
+    return "".join(pieces), tuple(mapping)
 
 
 def blocks(text: str, lexicon: Lexicon) -> list[Block]:
@@ -154,5 +204,6 @@ def blocks(text: str, lexicon: Lexicon) -> list[Block]:
     for start, end, reason in _paragraphs(text, lexicon):
         for s, e in _slices(text, start, end):
             chunk = text[s:e]
-            out.append(Block(s, e, chunk, bool(reason), reason, _for_parser(chunk, s == start)))
+            parse_text, offset_map = _for_parser(chunk, s == start)
+            out.append(Block(s, e, chunk, bool(reason), reason, parse_text, offset_map))
     return out

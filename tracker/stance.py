@@ -31,6 +31,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from tracker import conflicts as conflicts_mod
 from tracker import hygiene
+from tracker.hygiene import Offsets
 from tracker.actors import Gazetteer, fold, name_key
 from tracker.lexicon import Lexicon
 from tracker.models import Article, Holder, Statement, slugify, to_utc
@@ -53,7 +54,10 @@ _TRANSPARENT = {
     "option", "options", "mandate", "request", "appeal", "agreements", "deals", "proposals", "plans",
     "decision", "move", "intention", "determination", "attempt", "readiness", "willingness", "pledge",
     "promise", "vow", "step", "steps", "understanding", "talk", "notion", "prospect", "possibility", "suggestion",
-    "peacekeeper", "soldier", "unit", "officer", "officers", "battalion", "battalions",
+    "peacekeeper", "soldier", "unit", "officer", "officers", "battalion", "battalions", "progress", "path",
+    "road", "way", "route", "phase", "stage", "details", "detail", "implementation", "observance", "extension",
+    "term", "prospects", "chance", "chances", "hope", "hopes", "bid", "drive", "push", "campaign", "effort",
+    "initiative", "framework", "basis", "version", "form", "kind", "type", "sort", "cause", "idea", "goal",
     "question", "issue", "matter",
 }
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -79,6 +83,19 @@ _CONTRAST_PRECONDITION = re.compile(
 # Subjects that name other parties without saying which: their stance is not the speaker's.
 _OTHER_PARTIES = {"country", "nation", "state", "government", "leader", "ally", "member", "partner", "analyst",
                   "expert", "observer", "critic", "resident", "people", "other", "diplomat", "capital"}
+_HUMAN_ROLES = {"researcher", "analyst", "professor", "expert", "economist", "strategist", "scholar", "fellow",
+                "director", "head", "chief", "official", "spokesman", "spokeswoman", "spokesperson", "diplomat",
+                "envoy", "ambassador", "minister", "adviser", "advisor", "commander", "general", "author",
+                "journalist", "correspondent", "lawmaker", "senator", "leader", "founder", "president", "chairman"}
+_SCAN_REACH = 600        # characters back a pronoun may reach for a name outside the parsed paragraphs
+_SPECULATION = {"clear", "unclear", "uncertain", "likely", "unlikely", "doubtful", "possible", "impossible",
+                "conceivable", "plausible", "probable", "improbable"}
+# What one party says another wants is a claim, not the other's stance ("Trump insisted Iran is eager").
+_DESIRES = {"want", "seek", "eager", "keen", "hope", "wish", "desperate", "ready", "willing", "open", "interested",
+            "prepared", "try", "look", "beg", "yearn", "crave"}
+_CLAIMS = {"claim", "insist", "allege", "suggest", "speculate", "believe", "think", "argue", "contend", "assert",
+           "maintain", "charge", "accuse"}
+_THREAT_CONDITION = re.compile(r"\b(if|unless|as long as|so long as|provided)\b", re.I)
 _TEMPORAL_PREPS = {"after", "following", "since", "before", "during", "amid", "amidst", "despite", "throughout",
                    "until", "till", "under", "within", "pending"}
 _MEDIATOR_NOUNS = {"mediator", "mediators", "broker", "brokers", "guarantor", "guarantors", "facilitator",
@@ -90,14 +107,19 @@ _QUOTE_CLOSE = "\u201d"
 _CONDITION_STRONG = re.compile(
     r"\b(only if|if|unless|as long as|so long as|provided|providing|on (the )?condition|in exchange for|"
     r"in return for|subject to|contingent (on|upon)|conditional (on|upon)|dependent on|depends? on|"
-    r"only after|only with|only under|only once|in principle|preconditions?|until|till|once|but first|"
+    r"only after|only with|only under|only once|in principle|preconditions?|once|but first|"
+    r"(?:until|till)(?!\s+(?:midnight|noon|dawn|dusk|the end of|end of|the weekend|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|next|\d))|under (?:certain|some|specific|strict|clear) conditions|with conditions|"
+    r"conditionally|"
     r"first (needs?|must|has to|have to)|not before|before any|as soon as)\b", re.I)
 _CONDITION_TEMPORAL = re.compile(
     r"\b(after|when|following)\b[^.;]{0,60}\b(ceasefire|truce|peace|deal|agreement|settlement|withdraw\w*|"
     r"end of (the )?(war|fighting)|fighting (stops|ends)|mandate|backstop)\b", re.I)
 _PRECONDITION = re.compile(
-    r"\b(only if|unless|until|till|but first|first (needs?|must|has to|have to)|not before|before any|"
-    r"only after|only once|preconditions?)\b", re.I)
+    r"\b(only if|unless|(?:until|till)(?!\s+(?:midnight|noon|dawn|the end of|end of|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|next|\d))|but first|first (needs?|must|has to|have to)|not before|"
+    r"before any|only after|only once|preconditions?)\b", re.I)
 
 
 # --- article-level context -----------------------------------------------------------------------------
@@ -113,6 +135,7 @@ class Mention:
     name: str
     country: str | None = None
     role: str | None = None
+    salience: str = ""     # for persons found by the parser: subject | other | possessive ("" = keyword scan)
 
 
 @dataclass
@@ -157,7 +180,6 @@ class Candidate:
     sent_end: int
     evidence: str
     tone_span: tuple[int, int]
-    block_offset: int
 
 
 @dataclass
@@ -269,13 +291,13 @@ class Scorer:
             doc = parsed[i]
             prev_doc = parsed.get(i - 1)
             prev_block = plan.blocks[i - 1] if i > 0 else None
-            local = self._local_mentions(doc, block.start, on, ctx)
+            local = self._local_mentions(doc, block.offsets, on, ctx)
             if prev_doc is not None and prev_block is not None:
-                local += self._local_mentions(prev_doc, prev_block.start, on, ctx)
+                local += self._local_mentions(prev_doc, prev_block.offsets, on, ctx)
             bctx = Context(on, _merge_mentions(ctx.mentions, local), ctx.article_conflict, ctx.title)
             quotes = _quote_spans(doc.text)
-            speakers = self._quote_speakers(doc, quotes, block.start, bctx, on)
-            anchor_text = " ".join(x.text for x in (prev_block, block) if x is not None) + " " + (art.title or "")
+            speakers = self._quote_speakers(doc, quotes, block.offsets, bctx, on)
+            anchor_text = " ".join(x.parse_text for x in (prev_block, block) if x is not None) + " " + (art.title or "")
             for sent in doc.sents:
                 candidates.extend(self._sentence(sent, doc, block, bctx, quotes, speakers, anchor_text, on))
         return self._finish(art, candidates, plan, ctx, on)
@@ -345,6 +367,8 @@ class Scorer:
                 w.speech = head
                 if not contrast:
                     return w
+            if dep in ("pcomp", "pobj") and head.lower_ == "without":
+                return None      # "without toppling X or securing a deal to halt attacks"
             if frozen:
                 if dep == "conj" and is_verb and not contrast:
                     w.absorb(self, head, lexical=False)
@@ -396,6 +420,10 @@ class Scorer:
                     w.cue, w.cue_tok = subj.lemma_.lower(), head
             if dep == "prep" and tok.lower_ in _TEMPORAL_PREPS and tok.i != root.i:
                 return None      # "following the 2024 ceasefire", "during the truce": a time, not a stance
+            if dep in ("pcomp", "pobj") and head.lower_ == "without":
+                return None      # "walk away without securing a deal to halt attacks": what is not done
+            if is_verb and any(c.lower_ in ("neither", "nor") for c in head.children):
+                return None      # "neither confirmed nor denied": no position at all
             if tok.lower_ in ("than", "of") and dep == "prep" and (
                     head.lower_ in ("rather", "instead") or any(c.lower_ in ("rather", "instead") for c in tok.children)
                     or any(c.lower_ in ("rather", "instead") and c.dep_ == "advmod" for c in head.children)):
@@ -411,9 +439,12 @@ class Scorer:
                 w.clause_top = head
                 tok = head
                 continue
+            if dep == "relcl" and head.pos_ in ("NOUN", "PROPN") and not frozen and not (
+                    tok.i == root.i or w.cue is not None):
+                return None      # "a move that could test the ceasefire": the clause only describes the noun
             if dep == "relcl" and head.pos_ in ("NOUN", "PROPN") and not frozen:
-                # "any mission that put foreign troops on Ukrainian soil": the clause describes the
-                # noun, which now stands for the topic; its verb is description, not a stance.
+                # "any mission that put foreign troops on Ukrainian soil", "a plan that calls for a truce":
+                # the clause says what the noun is; the noun now stands for the topic.
                 w.cue = w.cue_tok = None
                 w.polarity = -1 if term and lex.is_inverse(term) else 1
                 w.negations = 0
@@ -440,15 +471,21 @@ class Scorer:
                 tok = head
                 continue
             if head.pos_ in ("NOUN", "PROPN"):
-                if lemma in _TRANSPARENT or lemma in lex.support_nouns or lemma in lex.oppose_nouns:
+                stance_noun = lemma in lex.support_nouns or lemma in lex.oppose_nouns
+                transparent = lemma in _TRANSPARENT or head.lower_ in _TRANSPARENT
+                if transparent or stance_noun:
                     w.negations += sum(1 for c in head.children if c.lower_ == "no" and c.dep_ == "det")
-                if lemma in lex.support_nouns or lemma in lex.oppose_nouns:
+                if stance_noun and dep != "compound":
+                    # "calls for a truce", "Russia's rejection of the truce"; but a "ceasefire agreement"
+                    # is the truce itself, not anyone's agreeing to it.
                     if w.cue is None or dep in ("prep", "pobj", "acl"):
                         if lemma in lex.oppose_nouns:
                             w.polarity *= -1
                         w.cue, w.cue_tok = lemma, head
-                elif lemma not in _TRANSPARENT and head.lower_ not in _TRANSPARENT and dep == "compound" \
-                        and tok.i == root.i:
+                elif not transparent and not stance_noun and (dep == "compound" and tok.i == root.i
+                                                              or dep == "prep" and w.cue is None):
+                    # "ceasefire violations", "the remainder of the ceasefire": the topic only modifies
+                    # something else, which is what the sentence is about.
                     return None
             elif dep == "dobj" and lemma in lex.evaluation_verbs and (verdict := self._evaluation(head)) is not None:
                 # "called the plans a dangerous fantasy", "regards the deployment as unacceptable"
@@ -535,6 +572,13 @@ class Scorer:
         if topic == "ceasefire" and pol == "support" and modality == "conditional" and \
                 _PRECONDITION.search(clause_text) and not w.negations:
             pol = "oppose"
+        if topic == "ceasefire" and pol == "oppose" and modality == "conditional" and \
+                _THREAT_CONDITION.search(clause_text) and not _PRECONDITION.search(clause_text) and \
+                (lex.is_inverse(term) or (w.cue or "").split(" ")[0] in ("extend", "end", "resume", "return", "hold",
+                                                                         "keep", "continue")):
+            # "we will return to war if Hamas does not disarm", "he will not extend the truce if no deal
+            # is reached": a holder keeping a truce on conditions (SPEC: support, conditional).
+            pol = "support"
         after = doc.text[span.end_char:sent.end_char]
         if topic == "ceasefire" and pol == "support" and _CONTRAST_PRECONDITION.search(after):
             # SPEC: "we favour a truce, but first the arms deliveries must stop" is oppose, conditional.
@@ -545,15 +589,15 @@ class Scorer:
         # Who holds it: the clause's speaker, or the subject of the stance predicate.
         in_quote = _inside(span.start_char, quotes)
         if w.demand == "verb" and w.demand_tok is not None:
-            agents, agent_how, target = self._agents(w.demand_tok, doc, ctx, block.start, on)
-            target |= self._demand_targets(w.demand_tok, w.cue_tok, doc, ctx, block.start, on)
+            agents, agent_how, target = self._agents(w.demand_tok, doc, ctx, block.offsets, on)
+            target |= self._demand_targets(w.demand_tok, w.cue_tok, doc, ctx, block.offsets, on)
             demand_by_agent = True
         else:
-            agents, agent_how, target = self._agents(w.cue_tok or w.clause_top, doc, ctx, block.start, on)
+            agents, agent_how, target = self._agents(w.cue_tok or w.clause_top, doc, ctx, block.offsets, on)
             demand_by_agent = False
         speaker_holders: list[tuple[Holder, str]] = []
         if w.speech is not None:
-            speaker_holders = self._subject_holders(w.speech, doc, ctx, block.start, on)
+            speaker_holders = self._subject_holders(w.speech, doc, ctx, block.offsets, on)
         elif in_quote is not None:
             speaker_holders = speakers.get(in_quote, [])
         holders: list[tuple[Holder, str]]
@@ -577,6 +621,9 @@ class Scorer:
                     not is_party and any(c.split(" ")[0] in acts for c in [w.cue or "", *w.cues]))
         elif w.demand == "modal" and not demand_by_agent:
             holders = []
+        elif w.speech is not None and self._analyst_speaks(w.speech, doc) and \
+                (w.cue or "").split(" ")[0] not in lex.cue_classes.get("act", frozenset()):
+            holders = []         # "Israel may be trying to torpedo the truce, said a professor": analysis
         else:
             holders = agents
         if mediator:
@@ -590,12 +637,8 @@ class Scorer:
             if holder.holder_id in target:
                 continue
             contextual = topic == "peacekeeping" and lex.is_contextual(term)
-            if contextual and pol == "support" and w.demand is None and _SENDING.search(term):
-                # A party to the war sending its own troops there is fighting, not peacekeeping.
-                conflict = self.registry.infer(sent.text, (), ctx.article_conflict, on)
-                parties = self.registry.conflicts[conflict].parties if conflict in self.registry.conflicts else ()
-                if holder.country and f"state:{holder.country}" in parties:
-                    continue
+            if contextual and w.demand is None and self._combat(span, holder, sent, ctx, on):
+                continue
             attribution = "inferred" if how in ("pronoun", "metonym", "description", "institution") else base
             conf = 0.9
             conf -= {"pronoun": 0.15, "description": 0.15, "metonym": 0.05, "institution": 0.05,
@@ -607,9 +650,8 @@ class Scorer:
             out.append(Candidate(
                 holder=holder, topic=topic, polarity=pol, modality=modality, confidence=max(0.05, min(0.99, conf)),
                 attribution=attribution, cue=f"{w.cue} [{term}]" + (" +neg" if w.negations % 2 else ""),
-                sent_start=block.start + sent.start_char, sent_end=block.start + sent.end_char,
-                evidence="", tone_span=(block.start + clause.start_char, block.start + clause.end_char),
-                block_offset=block.start,
+                sent_start=block.at(sent.start_char), sent_end=block.at(sent.end_char),
+                evidence="", tone_span=(block.at(clause.start_char), block.at(clause.end_char)),
             ))
         return out
 
@@ -638,6 +680,55 @@ class Scorer:
                     return 1, wtok.lower_
         return None
 
+    def _combat(self, span: Any, holder: Holder, sent: Any, ctx: Context, on: date | None) -> bool:
+        """Are these troops a party's own, sent to its own war (combat, not peacekeeping)?
+
+        The troops belong to whoever their modifier names ("European troops", "American soldiers");
+        with none, to the holder ("Israel will send troops", "senators oppose sending troops into
+        Iran"). A party of the conflict sending its own troops is fighting; Russia rejecting
+        European troops in Ukraine is still about a peacekeeping force.
+        """
+        conflict = self.registry.infer(sent.text, (), ctx.article_conflict, on)
+        parties = set(self.registry.conflicts[conflict].parties) if conflict in self.registry.conflicts else set()
+        if not parties:
+            return False
+        troops = [t for t in span if t.lemma_.lower() in ("troop", "soldier", "force", "personnel", "contingent",
+                                                          "boot", "serviceman", "unit", "peacekeeper")]
+        if not troops:
+            return False
+        senders: set[str] = set()
+        for t in troops:
+            for m in t.children:
+                if m.dep_ not in ("amod", "compound", "nmod", "poss"):
+                    continue
+                if m.lower_ in ("foreign", "european", "western", "nato", "international", "multinational", "allied",
+                                "un", "peacekeeping"):
+                    return False
+                if m.ent_id_.startswith("state:"):
+                    senders.add(m.ent_id_)
+                elif m.ent_type_ in ("NORP", "GPE"):
+                    r = self.gaz.resolve(m.text, on=on, label=m.ent_type_)
+                    if r is not None and r.holder.kind == "state":
+                        senders.add(r.holder.holder_id)
+        if not senders and holder.country:
+            senders.add(f"state:{holder.country}")
+        return bool(senders) and senders <= parties
+
+    def _analyst_speaks(self, verb: Any, doc: Any) -> bool:
+        """Is the speaker someone who holds no office: a person the gazetteer does not know and who is
+        not described as an official of a country (a professor, an analyst, a market strategist)?"""
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subj and (ent := doc_entity_before(verb)) is not None:
+            subj = [ent.root]
+        for t in subj:
+            ent = _entity_of(t, doc)
+            if ent is not None and ent.label_ == "PERSON" and not ent.ent_id_:
+                return True
+            if t.lemma_.lower() in ("analyst", "expert", "professor", "economist", "strategist", "researcher",
+                                    "observer", "commentator", "scholar", "academic", "fellow"):
+                return True
+        return False
+
     def _in_condition(self, span: Any) -> bool:
         """Is the mention inside a condition clause (if, unless, provided, as long as, until, once)?"""
         t = span.root
@@ -648,6 +739,12 @@ class Scorer:
                     return True
             if t.dep_ in ("ccomp", "advcl", "pcomp") and any(c.dep_ == "mark" and c.lower_ == "whether" for c in t.children):
                 return True      # "whether Israel had agreed to stop striking": a question, not a stance
+            if t.i != span.root.i and (t.lemma_ in _SPECULATION and t.pos_ == "ADJ" or t.lemma_ == "be" and any(
+                    c.dep_ == "acomp" and c.lemma_ in _SPECULATION for c in t.children)):
+                return True      # "it is not clear the president has much appetite for resuming a war"
+            if t.lemma_ in ("ask", "question", "wonder") and t.i != span.root.i and \
+                    any(c.lower_ in ("about", "whether", "if", "how", "when", "why") for c in t.children):
+                return True      # "when asked about the circumstances under which a ceasefire could ..."
             if t.head.i == t.i:
                 return False
             t = t.head
@@ -673,6 +770,11 @@ class Scorer:
         including a named person of the same country ("Peskov said Putin ...", "..., the Kremlin said").
         """
         if agent_how == "unresolved" and not w.demand:
+            return []
+        reported_others = [a for a in agents if a[0].holder_id not in {h.holder_id for h, _ in speakers}
+                           and a[0].country not in {h.country for h, _ in speakers if h.country}]
+        if reported_others and not w.demand and w.speech is not None and agent_how not in ("self", "pronoun") and (
+                (w.cue or "").split(" ")[0] in _DESIRES or _lemma(w.speech) in _CLAIMS):
             return []
         if w.demand or not agents or agent_how == "self" or (agent_how == "pronoun" and w.speech is not None):
             return speakers
@@ -722,13 +824,13 @@ class Scorer:
                 break
         out: list[Candidate] = []
         for tok, cue in owners:
-            for holder, how in self._resolve_token(tok, doc, ctx, block.start, on):
+            for holder, how in self._resolve_token(tok, doc, ctx, block.offsets, on):
                 out.append(Candidate(
                     holder=holder, topic=topic, polarity="support" if polarity > 0 else "oppose", modality="firm",
                     confidence=0.6, attribution="reported", cue=f"{cue} [{term}]",
-                    sent_start=block.start + sent.start_char, sent_end=block.start + sent.end_char,
-                    evidence="", tone_span=(block.start + sent.start_char, block.start + sent.end_char),
-                    block_offset=block.start))
+                    sent_start=block.at(sent.start_char), sent_end=block.at(sent.end_char),
+                    evidence="", tone_span=(block.at(sent.start_char), block.at(sent.end_char)),
+                    ))
         return out
 
     # predicate helpers --------------------------------------------------------------------------------
@@ -804,7 +906,7 @@ class Scorer:
         return "firm"
 
     # holders ----------------------------------------------------------------------------------------------
-    def _agents(self, tok: Any, doc: Any, ctx: Context, offset: int, on: date | None
+    def _agents(self, tok: Any, doc: Any, ctx: Context, offset: Offsets, on: date | None
                 ) -> tuple[list[tuple[Holder, str]], str, set[str]]:
         """The logical subject of a predicate: (holders, how, ids of demand targets to exclude)."""
         target: set[str] = set()
@@ -858,7 +960,7 @@ class Scorer:
         dets = {c.lower_ for c in tok.children if c.dep_ in ("det", "poss")}
         return not dets or bool(dets & {"the", "our", "my", "this"})
 
-    def _demand_targets(self, demand_tok: Any, cue_tok: Any, doc: Any, ctx: Context, offset: int,
+    def _demand_targets(self, demand_tok: Any, cue_tok: Any, doc: Any, ctx: Context, offset: Offsets,
                         on: date | None) -> set[str]:
         """Who is asked to act ("urged Putin to", "demanded that Russia", "called on Moscow to"): never holders."""
         toks = [c for c in demand_tok.children if c.dep_ in ("dobj", "dative")]
@@ -881,7 +983,7 @@ class Scorer:
             ids |= {h.holder_id for h, _ in self._holders_of(t, doc, ctx, offset, on)}
         return ids
 
-    def _subject_holders(self, verb: Any, doc: Any, ctx: Context, offset: int, on: date | None) -> list[tuple[Holder, str]]:
+    def _subject_holders(self, verb: Any, doc: Any, ctx: Context, offset: Offsets, on: date | None) -> list[tuple[Holder, str]]:
         if verb.lower_ == "according":
             subj = [g for c in verb.children if c.lower_ == "to" for g in c.children if g.dep_ == "pobj"]
         else:
@@ -900,7 +1002,7 @@ class Scorer:
             out += [h for h in self._holders_of(t, doc, ctx, offset, on) if h[0].holder_id not in {x.holder_id for x, _ in out}]
         return out
 
-    def _holders_of(self, tok: Any, doc: Any, ctx: Context, offset: int, on: date | None) -> list[tuple[Holder, str]]:
+    def _holders_of(self, tok: Any, doc: Any, ctx: Context, offset: Offsets, on: date | None) -> list[tuple[Holder, str]]:
         """A subject token and its coordinated siblings ("Britain and France") as holders."""
         toks = [tok] + [c for c in tok.conjuncts if c.i > tok.i]
         # "The United States, Saudi Arabia, the UAE and Egypt" is often parsed as an apposition chain.
@@ -916,7 +1018,7 @@ class Scorer:
                     out.append((h, how))
         return out
 
-    def _resolve_token(self, tok: Any, doc: Any, ctx: Context, offset: int, on: date | None) -> list[tuple[Holder, str]]:
+    def _resolve_token(self, tok: Any, doc: Any, ctx: Context, offset: Offsets, on: date | None) -> list[tuple[Holder, str]]:
         """Who a noun-phrase head refers to, on the date, with how it was found."""
         gaz = self.gaz
         low = tok.lower_
@@ -952,7 +1054,7 @@ class Scorer:
                 return [(r.holder, "metonym" if r.form in ("capital", "metonym") else "name")]
         return []
 
-    def _resolve_entity(self, ent: Any, doc: Any, ctx: Context, offset: int, on: date | None
+    def _resolve_entity(self, ent: Any, doc: Any, ctx: Context, offset: Offsets, on: date | None
                         ) -> tuple[Holder | None, str]:
         gaz = self.gaz
         ent_id = ent.ent_id_
@@ -978,7 +1080,7 @@ class Scorer:
             return self._unknown_person(ent, doc, ctx, offset, on), "unknown_person"
         return None, ""
 
-    def _unknown_person(self, ent: Any, doc: Any, ctx: Context, offset: int, on: date | None) -> Holder | None:
+    def _unknown_person(self, ent: Any, doc: Any, ctx: Context, offset: Offsets, on: date | None) -> Holder | None:
         """A named official the gazetteer does not know: kept when a title and a country say who they speak for."""
         words = [t for t in doc[max(0, ent.start - 6):ent.start]]
         words += [c for t in ent for c in t.children if c.dep_ in ("appos", "compound", "amod")]
@@ -1007,7 +1109,7 @@ class Scorer:
         name = re.sub(r"'s?$", "", name)
         return Holder(f"person:{slugify(name)}", name, "person", country, "official")
 
-    def _institution_owner(self, tok: Any, doc: Any, ctx: Context, offset: int, on: date | None) -> Holder | None:
+    def _institution_owner(self, tok: Any, doc: Any, ctx: Context, offset: Offsets, on: date | None) -> Holder | None:
         """The state or organisation an institution noun belongs to, from its modifiers."""
         mods = [c for c in tok.children if c.dep_ in ("poss", "compound", "amod", "nmod", "npadvmod")]
         mods += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "for", "from", "in")
@@ -1048,7 +1150,7 @@ class Scorer:
                 return h
         return None
 
-    def _definite_person(self, tok: Any, doc: Any, ctx: Context, offset: int, on: date | None) -> Holder | None:
+    def _definite_person(self, tok: Any, doc: Any, ctx: Context, offset: Offsets, on: date | None) -> Holder | None:
         """'the president', 'the prime minister', 'the leader': the last person mentioned who holds such an office."""
         if not any(c.lower_ == "the" for c in tok.children):
             return None
@@ -1061,25 +1163,55 @@ class Scorer:
                 return self.gaz.holder(m.actor_id, on)
         return None
 
-    def _antecedent(self, tok: Any, ctx: Context, offset: int, on: date | None) -> Holder | None:
-        """The last fitting actor before a pronoun: a person of the right gender, or a state/organisation."""
+    def _antecedent(self, tok: Any, ctx: Context, offset: Offsets, on: date | None) -> Holder | None:
+        """The actor a pronoun refers back to.
+
+        he/she: the last person named as the subject of an earlier clause in this or the previous
+        paragraph; a same-gender pronoun subject in between continues that person ("Ghalibaf said
+        ... Throughout the war, he has goaded Trump ... 'We are not seeking a ceasefire,' he said");
+        else the last person named there in any role but a possessive ("Mr. Hegseth's logic" is not
+        a speaker); else the last person named anywhere before. A person the gazetteer does not know
+        and whose country is unknown is never returned: better no holder than a wrong one.
+        it/they: the last state, organisation or group named just before.
+        """
         low = tok.lower_
-        before = ctx.before(offset + tok.idx)
+        here = offset + tok.idx
         if low in _PRONOUNS_PERSON:
-            gender = _PRONOUNS_PERSON[low]
-            for m in reversed(before):
-                if m.kind == "person" and m.gender in (gender, None):
-                    return self.gaz.holder(m.actor_id, on) if m.actor_id in self.gaz.persons else \
-                        Holder(m.actor_id, m.name, "person", m.country, m.role)
-            return None
+            pick = self._person_before(here, _PRONOUNS_PERSON[low], ctx, 0)
+            if pick is None:
+                return None
+            if pick.actor_id in self.gaz.persons:
+                return self.gaz.holder(pick.actor_id, on)
+            return Holder(pick.actor_id, pick.name, "person", pick.country, pick.role) if pick.country else None
         if low in _PRONOUNS_GROUP:
-            for m in reversed(before[-6:]):
+            for m in reversed(ctx.before(here)[-6:]):
                 if m.kind in ("state", "org", "group"):
                     return self.gaz.holder(m.actor_id, on)
         return None
 
+    def _person_before(self, here: int, gender: str, ctx: Context, depth: int) -> Mention | None:
+        before = ctx.before(here)
+        fallback = None
+        for m in reversed([m for m in before if m.salience]):
+            if m.kind == "pronoun" and m.gender == gender:
+                # An earlier "he" as a subject carries the same person on; names that came after it as
+                # objects ("he has goaded Trump") are not who the next "he" is.
+                return self._person_before(m.start, gender, ctx, depth + 1) if depth < 3 else None
+            if m.kind == "person" and m.gender in (gender, None):
+                if m.salience == "subject":
+                    return m
+                if m.salience != "possessive" and fallback is None:
+                    fallback = m
+        if fallback is not None:
+            return fallback
+        # Beyond the parsed paragraphs only names the gazetteer knows were seen, so a far-away one may
+        # skip over the real (unknown) person: accept only a recent one.
+        scanned = [m for m in before if m.kind == "person" and m.gender in (gender, None) and not m.salience
+                   and here - m.start <= _SCAN_REACH]
+        return scanned[-1] if scanned else None
+
     # quotes ---------------------------------------------------------------------------------------------
-    def _quote_speakers(self, doc: Any, quotes: list[tuple[int, int]], offset: int, ctx: Context, on: date | None
+    def _quote_speakers(self, doc: Any, quotes: list[tuple[int, int]], offset: Offsets, ctx: Context, on: date | None
                         ) -> dict[int, list[tuple[Holder, str]]]:
         """Who speaks each quotation: the speech verb outside it in the sentence where it opens or closes,
         or a sentence ending in a colon just before it."""
@@ -1098,6 +1230,15 @@ class Scorer:
                             break
                 if found:
                     break
+            if not found:
+                # '"We are not seeking a ceasefire. We want more," he said on X.' across two sentences:
+                # the attribution opens the sentence right after the quote closes.
+                nxt = [s for s in sents if s.start_char >= qe - 1]
+                if nxt and nxt[0].start_char - qe <= 3:
+                    for t in list(nxt[0])[:6]:
+                        if t.pos_ in ("VERB", "AUX") and _lemma(t) in self.lex.speech_verbs:
+                            found = self._subject_holders(t, doc, ctx, offset, on)
+                            break
             if not found:
                 prev = [s for s in sents if s.end_char <= qs]
                 if prev and prev[-1].text.rstrip().endswith(":"):
@@ -1126,7 +1267,10 @@ class Scorer:
                 if st.name in places:
                     names.update(rf"{re.escape(d)} (?:soil|territory|ground|land)" for d in st.demonyms)
         alts = "|".join(sorted(n for n in names if n))
-        return re.compile(rf"^\s*(?:[\w',.-]+\s+){{0,5}}?(?:to|in|into|on|inside|around|near|across)\s+(?:the\s+)?(?:{alts})\b")
+        # Words may come between the troops and where they go ("to help secure peace in Gaza"), but not
+        # another destination ("troops to Russia after ... in Kursk" are going to Russia).
+        skip = r"(?:to\s+[a-z][\w'-]*\s+|(?!(?:to|into|in|inside|on|onto|around|near|across)\b)[\w',.-]+\s+)"
+        return re.compile(rf"^\s*(?:{skip}){{0,5}}?(?:to|in|into|on|inside|around|near|across)\s+(?:the\s+)?(?:{alts})\b")
 
     def _build_scan_matcher(self) -> Any:
         from spacy.matcher import PhraseMatcher
@@ -1159,21 +1303,34 @@ class Scorer:
                                h.name, h.country, h.role))
         return out
 
-    def _local_mentions(self, doc: Any, offset: int, on: date | None, ctx: Context) -> list[Mention]:
+    def _local_mentions(self, doc: Any, offset: Offsets, on: date | None, ctx: Context) -> list[Mention]:
         """Persons the parser found in a block: named ones (including ones the gazetteer does not know)
-        and subjects named by their office ("the Lebanese president said"), which pronouns refer back to."""
+        and subjects named by their office ("the Lebanese president said"), which pronouns refer back to.
+        Each carries its salience: the subject of a clause, a possessive, or another role."""
         out: list[Mention] = []
         for ent in doc.ents:
             if ent.label_ != "PERSON":
                 continue
             h, _ = self._resolve_entity(ent, doc, ctx, offset, on)
             if h is None:
-                if len(ent) < 2:
-                    continue        # a lone unknown word tagged PERSON is too often an outlet or a place
+                if len(ent) < 2 and _salience(ent.root) != "subject":
+                    continue        # a lone unknown word tagged PERSON is often an outlet or a place
+                # An unknown person stays in the chain of referents: a later "he" may mean them, and then
+                # the statement has no holder rather than the wrong one.
                 h = Holder(f"person:{slugify(ent.text)}", ent.text, "person", None, None)
             gender = self.gaz.gender(h.holder_id)
-            out.append(Mention(offset + ent.start_char, h.holder_id, "person", gender, h.name, h.country, h.role))
+            out.append(Mention(offset + ent.start_char, h.holder_id, "person", gender, h.name, h.country, h.role,
+                               _salience(ent.root)))
+        taken = {m.start for m in out}
         for tok in doc:
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "PROPN" and offset + tok.idx not in taken and any(
+                    c.dep_ == "appos" and c.lemma_.lower() in _HUMAN_ROLES for c in tok.children):
+                # "Citrinowicz, the researcher at ..., said": a person even when the parser saw an ORG.
+                out.append(Mention(offset + tok.idx, f"person:{slugify(tok.text)}", "person", None, tok.text,
+                                   None, None, "subject"))
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ in ("he", "she"):
+                out.append(Mention(offset + tok.idx, f"pronoun:{tok.lower_}", "pronoun", _PRONOUNS_PERSON[tok.lower_],
+                                   tok.text, None, None, "subject"))
             if tok.dep_ in ("nsubj", "nsubjpass") and not tok.ent_type_ and tok.pos_ in ("NOUN", "PROPN"):
                 phrase = _noun_phrase(tok, doc)
                 if " " not in phrase:
@@ -1182,7 +1339,7 @@ class Scorer:
                 if r is not None and r.form == "role_phrase" and r.holder.kind == "person":
                     h = r.holder
                     out.append(Mention(offset + tok.idx, h.holder_id, "person", self.gaz.gender(h.holder_id), h.name,
-                                       h.country, h.role))
+                                       h.country, h.role, "subject"))
         return out
 
     # output --------------------------------------------------------------------------------------------------
@@ -1243,6 +1400,17 @@ def _is_purpose(tok: Any) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
+def _salience(tok: Any) -> str:
+    """How prominent a name is in its clause: the subject (of a verb, or an apposition to it), a
+    possessive, or anything else."""
+    t = tok
+    if t.dep_ == "poss" or any(c.dep_ == "case" for c in t.children):
+        return "possessive"
+    while t.dep_ in ("compound", "appos", "conj") and t.head.i != t.i:
+        t = t.head
+    return "subject" if t.dep_ in ("nsubj", "nsubjpass") else "other"
+
+
 def doc_entity_before(verb: Any) -> Any:
     """The named entity ending right before a verb ("..., Prime Minister Kyriakos Mitsotakis said")."""
     if verb.i == 0:
@@ -1272,10 +1440,14 @@ def _noun_phrase(tok: Any, doc: Any) -> str:
     return doc[left: right + 1].text
 
 
+_CONDITION_MARKS = {"if", "unless", "until", "till", "once", "provided", "providing", "as", "only", "so"}
+
+
 def _clause_text(top: Any, root: Any = None) -> str:
-    """The words of the clause from the topic up to top, without coordinated material hanging off that
-    path ("X backed a truce, and that Y ..." stops at 'and'; "a ceasefire and UN forces until ..."
-    leaves the forces' condition out of the ceasefire's clause)."""
+    """The words of the clause from the topic up to top, without material hanging off that path that
+    says something else: coordinated clauses ("X backed a truce, and that Y ..."), relative clauses,
+    and adverbial clauses that are not conditions ("..., though he had suggested it would run until
+    Wednesday"). Conditions stay: they decide the modality."""
     path = {top.i}
     if root is not None:
         t = root
@@ -1287,7 +1459,13 @@ def _clause_text(top: Any, root: Any = None) -> str:
     for i in path:
         tok = top.doc[i]
         for c in tok.children:
-            if c.dep_ in ("conj", "cc") and c.i not in path and c.i > tok.i:
+            if c.i in path:
+                continue
+            drop = (c.dep_ in ("conj", "cc") and c.i > tok.i) or c.dep_ in ("relcl", "parataxis")
+            if c.dep_ == "advcl":
+                marks = {m.lower_ for m in c.children if m.dep_ in ("mark", "advmod") and m.i < c.i}
+                drop = not (marks & _CONDITION_MARKS)
+            if drop:
                 skip.update(t.i for t in c.subtree)
     return " ".join(t.text for t in top.subtree if t.i not in skip)
 
@@ -1296,13 +1474,10 @@ def _subtree_span(tok: Any, doc: Any) -> Any:
     return doc[tok.left_edge.i: tok.right_edge.i + 1]
 
 
-def _merge_mentions(a: Sequence[Mention], b: Sequence[Mention]) -> list[Mention]:
-    seen = {(m.start, m.actor_id) for m in a}
-    out = list(a)
-    for m in b:
-        if (m.start, m.actor_id) not in seen and not any(x.start == m.start for x in a):
-            out.append(m)
-    return out
+def _merge_mentions(scan: Sequence[Mention], local: Sequence[Mention]) -> list[Mention]:
+    """Keyword-scan mentions plus the parser's; where both found a name, the parser's (with salience) wins."""
+    starts = {m.start for m in local}
+    return [m for m in scan if m.start not in starts] + list(local)
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
