@@ -197,12 +197,14 @@ class Walk:
     demand_tok: Any = None
     speech: Any = None
     epistemic: bool = False
+    conditional: bool = False      # the construction itself makes the stance conditional
     on: date | None = None
     cues: list[str] = field(default_factory=list)   # every predicate that took a side on the way up
 
-    def absorb(self, scorer: "Scorer", tok: Any, lexical: bool = True) -> None:
-        """Take a predicate's negations and hedges into account."""
-        self.negations += scorer._negated(tok)
+    def absorb(self, scorer: "Scorer", tok: Any, lexical: bool = True, via: Any = None) -> None:
+        """Take a predicate's negations and hedges into account (via: the child the walk came from,
+        whose own 'no' was counted already)."""
+        self.negations += scorer._negated(tok, via)
         self.hedge = self.hedge or scorer._hedged(tok, lexical)
 
 
@@ -286,6 +288,10 @@ class Scorer:
         ctx = Context(on, self._scan_mentions(art.text, on), self.registry.dominant(art.text, art.title, on),
                       art.title)
         candidates: list[Candidate] = []
+        # An article that names a force anywhere (a peacekeeping or reassurance force, a mission) gives
+        # its bare troop talk ("pledged troops", "Chadian troops arrived") that sense.
+        article_force = any(not self.lex.is_contextual(" ".join(m.group(0).lower().split()))
+                            for m in self.lex.topic_regex["peacekeeping"].finditer(art.text + " " + (art.title or "")))
         for i in plan.hits:
             block = plan.blocks[i]
             doc = parsed[i]
@@ -298,6 +304,8 @@ class Scorer:
             quotes = _quote_spans(doc.text)
             speakers = self._quote_speakers(doc, quotes, block.offsets, bctx, on)
             anchor_text = " ".join(x.parse_text for x in (prev_block, block) if x is not None) + " " + (art.title or "")
+            if article_force:
+                anchor_text += " peacekeeping"      # the article is about a force: its troop talk is too
             for sent in doc.sents:
                 candidates.extend(self._sentence(sent, doc, block, bctx, quotes, speakers, anchor_text, on))
         return self._finish(art, candidates, plan, ctx, on)
@@ -319,6 +327,7 @@ class Scorer:
                 if span is None or len(span) == 0:
                     continue
                 out.extend(self._topic_mention(span, topic, term, sent, doc, block, ctx, quotes, speakers, on))
+                out.extend(self._relative_clause(span, topic, term, sent, doc, block, ctx, on))
         return out
 
     # the path from a topic mention to its holder ----------------------------------------------------------
@@ -368,6 +377,13 @@ class Scorer:
                 if not contrast:
                     return w
             if dep in ("pcomp", "pobj") and head.lower_ == "without":
+                if dep == "pobj" and head.head.pos_ in ("VERB", "AUX") and self._negated(head.head) and w.cue is None \
+                        and not w.negations:
+                    # "talks cannot begin without a ceasefire in Lebanon": the truce is demanded first
+                    w.cue, w.cue_tok, w.clause_top = "require", head.head, head.head
+                    w.conditional = True
+                    tok = head.head
+                    continue
                 return None      # "without toppling X or securing a deal to halt attacks"
             if frozen:
                 if dep == "conj" and is_verb and not contrast:
@@ -491,7 +507,7 @@ class Scorer:
                 # "called the plans a dangerous fantasy", "regards the deployment as unacceptable"
                 w.polarity *= verdict[0]
                 w.cue, w.cue_tok = f"{lemma} {verdict[1]}", head
-                w.absorb(self, head)
+                w.absorb(self, head, via=tok)
             else:
                 cls, cue = self._predicate_class(head, via=tok, depth=depth, has_cue=w.cue is not None)
                 if cls is not None:
@@ -502,7 +518,7 @@ class Scorer:
                 elif cls == "support" and (w.cue is None or w.cue in lex.support_nouns):
                     w.cue, w.cue_tok = cue, head
                 if head.pos_ in ("VERB", "AUX", "ADJ"):
-                    w.absorb(self, head)
+                    w.absorb(self, head, via=tok)
                     if dep in ("xcomp", "ccomp") and w.cue is not None and w.demand is None:
                         objected = any(c.dep_ in ("dobj", "dative") for c in head.children) or \
                             any(c.dep_ == "prep" and c.lower_ == "on" for c in head.children)
@@ -565,7 +581,7 @@ class Scorer:
         polarity = -w.polarity if w.negations % 2 else w.polarity
         clause = _subtree_span(w.clause_top, doc)
         clause_text = _clause_text(w.clause_top, w.root)
-        modality = self._modality(clause_text, w.hedge)
+        modality = "conditional" if w.conditional else self._modality(clause_text, w.hedge)
         if w.negations % 2 and (w.cue or "") in ("rule out", "exclude", "preclude"):
             modality = "hedged"      # "did not rule out sending troops", "would not exclude"
         pol = "support" if polarity > 0 else "oppose"
@@ -621,6 +637,8 @@ class Scorer:
                     not is_party and any(c.split(" ")[0] in acts for c in [w.cue or "", *w.cues]))
         elif w.demand == "modal" and not demand_by_agent:
             holders = []
+        elif w.speech is not None and agent_how == "pronoun" and not demand_by_agent:
+            holders = []         # "European leaders told him they were prepared to ...": 'they' are the speakers
         elif w.speech is not None and self._analyst_speaks(w.speech, doc) and \
                 (w.cue or "").split(" ")[0] not in lex.cue_classes.get("act", frozenset()):
             holders = []         # "Israel may be trying to torpedo the truce, said a professor": analysis
@@ -629,8 +647,16 @@ class Scorer:
         if mediator:
             known = {h.holder_id for h, _ in holders}
             holders = holders + [h for h in speaker_holders if h[0].holder_id not in known]
+        owners = self._noun_owners(w.cue_tok, doc, ctx, block.offsets, on) \
+            if w.cue_tok is not None and w.cue_tok.pos_ == "NOUN" and w.cue in lex.support_nouns else []
+        # The authors of a proposal, plan or call support what it proposes, whoever else takes a side on it.
+        out_extra = [Candidate(holder=h, topic=topic, polarity="support", modality=modality, confidence=0.7,
+                               attribution="reported", cue=f"{w.cue} [{term}]", sent_start=block.at(sent.start_char),
+                               sent_end=block.at(sent.end_char), evidence="",
+                               tone_span=(block.at(sent.start_char), block.at(sent.end_char)))
+                     for h in owners if h.holder_id not in {x.holder_id for x, _ in holders}]
         if not holders:
-            return []
+            return out_extra
         base = "direct_quote" if in_quote is not None else ("indirect" if w.speech is not None else "reported")
         out: list[Candidate] = []
         for holder, how in holders:
@@ -653,6 +679,26 @@ class Scorer:
                 sent_start=block.at(sent.start_char), sent_end=block.at(sent.end_char),
                 evidence="", tone_span=(block.at(clause.start_char), block.at(clause.end_char)),
             ))
+        return out + out_extra
+
+    def _noun_owners(self, noun: Any, doc: Any, ctx: Context, offset: Offsets, on: date | None) -> list[Holder]:
+        """Who a proposal, plan or call belongs to: a possessive ("Russia's proposal") or the states an
+        adjective names ("the Egyptian-Qatari proposal", "a joint US-Ukrainian proposal")."""
+        out: list[Holder] = []
+        for c in noun.children:
+            if c.dep_ == "poss" and c.pos_ != "PRON":
+                out += [h for h, _ in self._resolve_token(c, doc, ctx, offset, on) if h.kind in ("state", "org", "group")]
+            elif c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ in ("NORP", "GPE", "ORG"):
+                for part in [c] + [g for g in c.subtree if g.ent_type_ in ("NORP", "GPE", "ORG") and g.i != c.i]:
+                    ent = _entity_of(part, doc)
+                    if ent is None:
+                        continue
+                    h = self.gaz.holder(ent.ent_id_, on) if ent.ent_id_ and not ent.ent_id_.startswith("?") else None
+                    if h is None:
+                        r = self.gaz.resolve(ent.text, on=on, label="GPE")
+                        h = r.holder if r else None
+                    if h is not None and h.kind in ("state", "org") and h.holder_id not in {x.holder_id for x in out}:
+                        out.append(h)
         return out
 
     def _according_to(self, root: Any) -> Any:
@@ -666,6 +712,12 @@ class Scorer:
         """The verdict of a complement: (+1 or -1, the word) for "a mistake", "as unacceptable", "welcome"."""
         lex = self.lex
         comps = [c for c in tok.children if c.dep_ in ("acomp", "attr", "oprd", "xcomp", "ccomp")]
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "npadvmod", "dative")]
+        if len(objs) > 1:
+            comps += objs[1:]       # "called the plans 'a dangerous fantasy'" parsed with two objects
+        if tok.lemma_.lower() in self.lex.evaluation_verbs:
+            # ... or with the verdict hung as an apposition inside the object
+            comps += [a for o in objs[:1] for a in o.subtree if a.dep_ == "appos"]
         comps += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"
                   for g in c.children if g.dep_ in ("pobj", "amod", "acomp")]
         for comp in comps:
@@ -788,6 +840,28 @@ class Scorer:
                 out_agents.append((a, how))
         return out_agents or speakers
 
+    def _relative_clause(self, span: Any, topic: str, term: str, sent: Any, doc: Any, block: hygiene.Block,
+                         ctx: Context, on: date | None) -> list[Candidate]:
+        """A stance told about the topic in a relative clause: "the ceasefire that Ukraine accepted",
+        "a ceasefire deal Trump announced" (a journalist's statement of the subject's position)."""
+        root = span.root
+        nouns = [root] + ([root.head] if root.dep_ == "compound" and root.head.lemma_.lower() in _TRANSPARENT else [])
+        out: list[Candidate] = []
+        for n in nouns:
+            for rel in (c for c in n.children if c.dep_ == "relcl" and c.pos_ in ("VERB", "AUX")):
+                cls, cue = self._predicate_class(rel)
+                subj = [c for c in rel.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
+                if cls is None or not subj or any(c.dep_ in ("nsubjpass", "dobj") for c in rel.children):
+                    continue
+                pol = "oppose" if (cls == "oppose") != bool(self._negated(rel) % 2) else "support"
+                for holder, how in self._holders_of(subj[0], doc, ctx, block.offsets, on):
+                    out.append(Candidate(
+                        holder=holder, topic=topic, polarity=pol, modality="firm", confidence=0.7,
+                        attribution="inferred" if how in ("pronoun", "metonym") else "reported",
+                        cue=f"{cue} [{term}]", sent_start=block.at(sent.start_char), sent_end=block.at(sent.end_char),
+                        evidence="", tone_span=(block.at(sent.start_char), block.at(sent.end_char))))
+        return out
+
     def _owned_noun_only(self, span: Any, topic: str, term: str, sent: Any, doc: Any, block: hygiene.Block,
                          ctx: Context, quotes: list[tuple[int, int]], on: date | None, polarity: int,
                          negations: int) -> list[Candidate]:
@@ -804,8 +878,9 @@ class Scorer:
                     for g in c.children:
                         if g.dep_ in ("npadvmod", "compound", "nmod", "amod") and g.ent_type_:
                             owners.append((g, _lemma(c)))
-                if c.dep_ == "poss" and h.lemma_.lower() in ("proposal", "plan", "offer", "call", "demand",
-                                                            "initiative", "bid", "push", "proposition"):
+                if c.dep_ == "poss" and (h.lemma_.lower() in self.lex.support_nouns | {"announcement", "declaration",
+                                                                                    "extension", "halt", "pause"}
+                                         or h.i == root.i) and c.pos_ != "PRON":
                     owners.append((c, h.lemma_.lower()))
         # "Qatar, a mediator in ceasefire talks", "Egypt is a guarantor of the truce": the role says it.
         t = root
@@ -872,8 +947,14 @@ class Scorer:
                 return "support", lemma
         return None, lemma
 
-    def _negated(self, tok: Any) -> int:
+    def _negated(self, tok: Any, via: Any = None) -> int:
         n = sum(1 for c in tok.children if c.dep_ == "neg" or (c.lower_ in ("never", "no") and c.dep_ in ("advmod", "det")))
+        # "take no part", "has no plans", "see no room": the 'no' on the object negates the predicate
+        n += sum(1 for c in tok.children if c.dep_ == "dobj" and (via is None or c.i != via.i)
+                 and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children))
+        if any(c.lower_ == "yet" and c.dep_ == "advmod" for c in tok.children) and (
+                tok.lemma_ in ("have", "be") or any(c.lower_ == "to" for c in tok.subtree)):
+            n += 1      # "has yet to be agreed by Russia": not agreed
         return n
 
     def _hedged(self, tok: Any, lexical: bool = True) -> bool:
@@ -894,8 +975,13 @@ class Scorer:
         return False
 
     def _wanted(self, tok: Any) -> bool:
+        """'want the truce to hold', 'eager for the ceasefire to succeed'."""
         h = tok.head
-        return tok.dep_ in ("xcomp", "ccomp") and h.lemma_ in ("want", "hope", "expect", "need", "wish", "urge", "call")
+        if h.pos_ == "ADP" and h.head.i != h.i:
+            h = h.head
+        return tok.dep_ in ("xcomp", "ccomp", "pcomp", "advcl") and h.lemma_ in (
+            "want", "hope", "expect", "need", "wish", "urge", "call", "eager", "keen", "anxious", "desperate",
+            "determined", "intent")
 
     def _modality(self, clause_text: str, hedge: bool) -> str:
         """conditional when the clause ties the stance to a condition, hedged when it weakens it."""
@@ -924,6 +1010,12 @@ class Scorer:
                 s = subj[0]
                 if s.lower_ in _PRONOUNS_SELF:
                     return [], "self", target
+                if s.lemma_.lower() in ("troop", "soldier", "contingent", "peacekeeper", "personnel") and \
+                        s.i in {x.i for x in tok.subtree}:
+                    # "Chadian soldiers with the force arrived": the soldiers' state holds it
+                    owners = [self.gaz.holder(m.ent_id_, on) for m in s.children
+                              if m.dep_ in ("amod", "compound") and m.ent_id_.startswith("state:")]
+                    return [(h, "subject") for h in owners if h], "subject", target
                 if s.dep_ == "expl" or s.lower_ in ("there",):
                     return [], "", target
                 holders: list[tuple[Holder, str]] = []
@@ -1038,6 +1130,18 @@ class Scorer:
             r = gaz.resolve(phrase, on=on, context=ctx.ids_before(offset + tok.idx))
             if r is not None and r.form == "role_phrase":
                 return [(r.holder, "description")]
+        if tok.lemma_.lower() in ("country", "nation", "side", "government", "party", "neighbour", "neighbor") and \
+                tok.tag_ in ("NNS", "NNPS") and any(c.lower_ in ("both", "two") for c in tok.children):
+            # "both countries called for ...": the two states named just before
+            states: list[str] = []
+            for m in reversed(ctx.before(offset + tok.idx)):
+                if m.kind == "state" and m.actor_id not in states:
+                    states.append(m.actor_id)
+                if len(states) == 2:
+                    break
+            if len(states) == 2:
+                return [(h, "description") for h in (self.gaz.holder(a, on) for a in reversed(states)) if h]
+            return []
         # Institutions speak for whoever modifies them: "Starmer's spokesman", "the Russian foreign ministry".
         if low in self.lex.institution_nouns or tok.lemma_.lower() in self.lex.institution_nouns:
             mod = self._institution_owner(tok, doc, ctx, offset, on)
