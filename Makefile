@@ -6,14 +6,27 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup clean
+.PHONY: run test setup browser clean
 
 run: $(STAMP)
 	$(BIN)/tracker poll
 	$(BIN)/tracker positions
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# The report test opens the HTML in headless Chromium (Debian's `chromium`). Installed here when the
+# machine lets us (root with apt-get); otherwise that one test is skipped with a message.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian's chromium for the report rendering test"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+			{ apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; } || \
+			echo "could not install chromium; the report rendering test will be skipped"; \
+		else \
+			echo "chromium not found (install Debian's chromium package); the report rendering test will be skipped"; \
+		fi; }
 
 setup: $(STAMP)
 

@@ -95,6 +95,48 @@ class Tracker:
                                 by="holder" if holder else "country", actor=holder or country,
                                 conflict=conflict, topic=topic)
 
+    def position_path(self, country: str | None = None, holder: str | None = None, topic: str | None = None,
+                      conflict: str | None = None, half_life_days: float | None = None,
+                      start: date | str | None = None, stop: date | str | None = None) -> pl.DataFrame:
+        """The running position after each day with statements (what the stance charts draw)."""
+        return self.store.query("position_path", half_life_days=half_life_days, by="holder" if holder else "country",
+                                actor=holder or country, conflict=conflict, topic=topic, start=start, stop=stop)
+
+    def plot(self, actors: list[str], out: str | Path, topic: str | None = None, conflict: str | None = None,
+             start: date | str | None = None) -> list[Path]:
+        """PNG and SVG of the actors' stance over time per topic, with their shifts marked."""
+        from tracker import charts
+
+        frames, shift_frames = [], []
+        for a in actors:
+            kind = {"holder": a} if ":" in a else {"country": a}
+            frames.append(self.position_path(topic=topic, conflict=conflict, start=start, **kind))
+            sh = self.shifts(topic=topic, conflict=conflict, **kind)
+            if "holder" in kind:
+                sh = sh.with_columns(pl.lit(a).alias("actor"))
+            shift_frames.append(sh)
+        path_df = pl.concat(frames) if frames else pl.DataFrame()
+        shifts_df = pl.concat(shift_frames) if shift_frames else pl.DataFrame()
+        fig = charts.stance_figure(path_df, shifts_df, "Stance over time: " + ", ".join(actors))
+        return charts.save(fig, Path(out))
+
+    def report(self, out: str | Path, weeks: int = 26) -> Path:
+        """A self-contained HTML page: positions, a heatmap per topic, the latest shifts."""
+        from tracker import charts
+        from tracker.store import utcnow
+
+        latest = self.sql("SELECT max(published_at) AS t FROM statements")["t"][0]
+        start = (latest.date() if latest else utcnow().date())
+        from datetime import timedelta
+
+        weekly = self.timeseries(freq="1w", start=start - timedelta(weeks=weeks))
+        page = charts.report_html(self.positions(), weekly, self.shifts(), utcnow(), str(self.path),
+                                  f"stance-tracker; half-life {self.runtime.settings.half_life_days} days")
+        target = Path(out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page, "utf-8")
+        return target
+
     def statements(self, country: str | None = None, holder: str | None = None, topic: str | None = None,
                    conflict: str | None = None, day: date | str | None = None, start: date | str | None = None,
                    stop: date | str | None = None, statement_id: str | None = None, story_id: str | None = None,

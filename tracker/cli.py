@@ -39,6 +39,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explain": ("Show how the scorer read an article: each sentence, cue, holder, topic, polarity and score.",
                 "tracker explain article.txt --published 2025-03-15 --trace"),
     "runs": ("List the most recent job runs and what each did.", "tracker runs --limit 5"),
+    "rescore": ("Score stored articles again with the current rules (those scored by an older version, or --all).",
+                "tracker rescore --all"),
+    "plot": ("Draw one or several countries' (or holders') stance over time per topic as PNG and SVG, shifts marked.",
+             "tracker plot ITA FRA DEU --topic peacekeeping --out charts/europe.png"),
+    "report": ("Write a self-contained HTML report: positions, countries by week, latest shifts.",
+               "tracker report --out report.html"),
     "run": ("Start the ingestion daemon: poll the feeds on a schedule, score and store new articles, until stopped.",
             "tracker run --feed https://example.com/rss.xml --interval 600"),
     "poll": ("Run one poll cycle over every configured feed, store what is new, and exit.",
@@ -168,6 +174,20 @@ def _parser() -> argparse.ArgumentParser:
     p = add("runs")
     _table_args(p)
 
+    p = add("rescore")
+    p.add_argument("--all", action="store_true", help="rescore every article, not only those of older scorer versions")
+
+    p = add("plot")
+    p.add_argument("who", nargs="+", help="country codes (ITA), holder ids (person:giorgia-meloni) or names")
+    p.add_argument("--topic", choices=("ceasefire", "peacekeeping"))
+    p.add_argument("--conflict")
+    p.add_argument("--start", help="first day (YYYY-MM-DD)")
+    p.add_argument("--out", default="stance.png", help="output file; a .png and an .svg are written (default stance.png)")
+
+    p = add("report")
+    p.add_argument("--out", default="report.html", help="the HTML file to write (default report.html)")
+    p.add_argument("--weeks", type=int, default=26, help="weeks shown in the heatmaps (default 26)")
+
     for name in ("run", "poll"):
         p = add(name)
         p.add_argument("--feed", action="append", default=[], metavar="URL",
@@ -259,10 +279,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     runtime = _runtime(_settings(args))
     store = runtime.open_store(read_only=False)
     try:
+        show = _progress("ingested")
+
         def progress(r: pipeline.RunReport) -> None:
-            if sys.stderr.isatty():
-                print(f"\r  {r.counts['seen']} seen, {r.counts['stored']} stored, {r.counts['statements']} statements",
-                      end="", file=sys.stderr, flush=True)
+            show(r.counts["seen"], r.counts["statements"])
 
         report = pipeline.ingest(runtime, store, files.read_paths(paths), batch_size=args.batch_size,
                                  progress=progress)
@@ -430,6 +450,53 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rescore(args: argparse.Namespace) -> int:
+    from tracker import pipeline
+    from tracker.api import _runtime
+
+    runtime = _runtime(_settings(args))
+    with runtime.open_store(read_only=False) as store:
+        report = pipeline.rescore(runtime, store, everything=args.all, progress=_progress("rescored"))
+    print(report.summary().replace("updated", "rescored"))
+    return 0 if report.status == "ok" else 1
+
+
+def _progress(what: str) -> Callable[[int, int], None]:
+    """A progress bar on a terminal; plain progress lines (every 500 articles) otherwise."""
+    last = [0.0]
+
+    def show(done: int, statements: int) -> None:
+        import time as _t
+
+        if sys.stderr.isatty():
+            print(f"\r  {what} {done} articles, {statements} statements", end="", file=sys.stderr, flush=True)
+        elif done // 500 > last[0]:
+            last[0] = done // 500
+            print(f"progress: {what} {done} articles, {statements} statements at {_t.strftime('%H:%M:%S')}",
+                  file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    with _open(args) as t:
+        actors = []
+        for who in args.who:
+            args.who = who
+            kind = _who(args, t)
+            actors.append(kind.get("holder") or kind.get("country"))
+        written = t.plot(actors, args.out, topic=args.topic, conflict=args.conflict, start=args.start)
+    for p in written:
+        print(p)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    with _open(args) as t:
+        print(t.report(args.out, weeks=args.weeks))
+    return 0
+
+
 def _daemon_settings(args: argparse.Namespace) -> Any:
     return _settings(args).with_overrides(feeds=args.feed or None, interval=args.interval,
                                           allow_hosts=args.allow_host or None)
@@ -510,7 +577,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init, "ingest": cmd_ingest, "positions": cmd_positions, "trend": cmd_trend, "shifts": cmd_shifts,
     "evidence": cmd_evidence, "sql": cmd_sql, "export": cmd_export, "score": cmd_score, "explain": cmd_explain,
-    "runs": cmd_runs, "run": cmd_run, "poll": cmd_poll, "feeds": cmd_feeds,
+    "runs": cmd_runs, "run": cmd_run, "poll": cmd_poll, "feeds": cmd_feeds, "plot": cmd_plot, "report": cmd_report,
+    "rescore": cmd_rescore,
 }
 
 if __name__ == "__main__":

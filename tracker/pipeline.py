@@ -22,7 +22,7 @@ import polars as pl
 
 from tracker import actors, conflicts, lexicon
 from tracker.config import Settings
-from tracker.errors import StoreError, TrackerError
+from tracker.errors import StoreBusyError, StoreError, TrackerError
 from tracker.files import Skip
 from tracker.models import Article, Statement
 from tracker.store import Store
@@ -88,6 +88,17 @@ class Runtime:
         if read_only and self.settings.snapshot_path.exists():
             path = self.settings.snapshot_path
         store = Store.open(path, read_only=read_only, settings=self.settings, wait_seconds=wait_seconds)
+        if read_only and not store.views_current() and self.settings.db_path.exists():
+            # Written by an older version: refresh views (and republish the snapshot) unless the daemon
+            # holds the store, in which case its next write session does it.
+            store.close()
+            try:
+                with self.open_store(read_only=False):
+                    pass
+            except StoreBusyError:
+                log.warning("the store's views are from an older version; the daemon will refresh them")
+            store = Store.open(path if path.exists() else self.settings.db_path, read_only=True,
+                               settings=self.settings, wait_seconds=wait_seconds)
         if not read_only:
             try:
                 store.replace_reference(*self.reference())
@@ -322,3 +333,43 @@ def explain(runtime: Runtime, article: Article, trace: bool = False) -> str:
             lines.append(f"  '{m['term']}' ({m['topic']}) in: {m['sentence'][:110]}")
             lines.append(f"      {found if found else 'no predicate takes a side on it'}")
     return "\n".join(lines)
+
+
+def rescore(runtime: Runtime, store: Store, everything: bool = False, batch_size: int = 64,
+            progress: Callable[[int, int], None] | None = None) -> RunReport:
+    """Score stored articles again with the current rules and lexicons, replacing their statements.
+
+    By default only articles scored by another scorer version; everything=True redoes all. Each batch
+    is one transaction, so an interruption leaves every article with either its old or its new
+    statements, never a mix.
+    """
+    started = time.monotonic()
+    report = RunReport(job="rescore", run_id=store.start_run("rescore"))
+    scorer = runtime.scorer
+    try:
+        for rows in store.iter_articles(None if everything else scorer.version, batch_size=batch_size):
+            articles = [Article(article_id=r["article_id"], text=r["text"], url=r["url"], source=r["source"],
+                                title=r["title"], published_at=r["published_at"], language=r["language"],
+                                feed_id=r["feed_id"]) for r in rows]
+            stories = {r["article_id"]: r["story_id"] for r in rows}
+            items = []
+            for art, res in score_safely(scorer, articles):
+                if isinstance(res, Exception):
+                    report.counts["errors"] += 1
+                    report.skips.append(Skip(art.url or art.article_id, "score_error", f"{type(res).__name__}: {res}"))
+                    continue
+                items.append((art.article_id, stories[art.article_id], res))
+            report.counts["statements"] += store.replace_statements(items, scorer.version)
+            report.counts["seen"] += len(rows)
+            report.counts["updated"] += len(items)
+            if progress is not None:
+                progress(report.counts["seen"], report.counts["statements"])
+    except BaseException as exc:
+        report.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        report.seconds = time.monotonic() - started
+        _finish(store, report, f"{type(exc).__name__}: {exc}")
+        raise
+    report.status = "partial" if report.counts["errors"] else "ok"
+    report.seconds = time.monotonic() - started
+    _finish(store, report, "")
+    return report

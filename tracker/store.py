@@ -149,6 +149,12 @@ def parse_named_query(filename: str, text: str) -> NamedQuery:
     return NamedQuery(name, summary, tuple(params), tuple(columns), text)
 
 
+def views_digest() -> str:
+    """A digest of sql/views: the store records it when it (re)creates its views."""
+    files = _sql_files("views")
+    return hashlib.sha1("".join(name + text for name, text in files).encode()).hexdigest()
+
+
 _STATEMENTS: dict[str, str] = {}
 
 
@@ -326,10 +332,17 @@ class Store:
     def _set_meta(self, key: str, value: str) -> None:
         self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
+    def views_current(self) -> bool:
+        """Do the store's views and macros match this version's sql/views?"""
+        try:
+            return self._meta("views_digest") == views_digest()
+        except duckdb.Error:
+            return False
+
     def refresh_views(self, force: bool = False) -> bool:
         """Re-create views and macros when their SQL changed since they were last created."""
         files = _sql_files("views")
-        digest = hashlib.sha1("".join(name + text for name, text in files).encode()).hexdigest()
+        digest = views_digest()
         if not force and self._meta("views_digest") == digest:
             return False
         try:
@@ -543,6 +556,45 @@ class Store:
         finally:
             self.con.unregister("_batch")
         return frame.height
+
+    def replace_statements(self, items: Sequence[tuple[str, str, Sequence[Statement]]], scorer_version: str) -> int:
+        """Swap the statements of stored articles for new ones (a rescore), one transaction for the batch.
+
+        items: (article_id, story_id, statements). The articles themselves are unchanged but for the
+        scorer version and statement count.
+        """
+        if not items:
+            return 0
+        ids = [aid for aid, _, _ in items]
+        rows = []
+        for aid, story, statements in items:
+            for st in statements:
+                row = st.to_dict()
+                row["story_id"] = story
+                rows.append(row)
+        counts = pl.DataFrame({"article_id": ids, "n": [len(sts) for _, _, sts in items]},
+                              schema={"article_id": pl.Utf8, "n": pl.Int32})
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM statements WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+            self._insert_statements(rows)
+            self.con.register("_counts", counts.to_arrow())
+            self.con.execute(statement("articles_rescored"), {"version": scorer_version})
+            self.con.unregister("_counts")
+            self.con.execute("COMMIT")
+            self.dirty = True
+        except BaseException as exc:
+            self.con.execute("ROLLBACK")
+            if isinstance(exc, duckdb.Error):
+                raise StoreError("Rescoring a batch failed; its old statements are kept", str(exc).splitlines()[0]) from None
+            raise
+        return len(rows)
+
+    def iter_articles(self, only_version_not: str | None = None, batch_size: int = 200) -> Iterator[list[dict[str, Any]]]:
+        """Stored articles in batches (all, or those scored by another scorer version)."""
+        reader = self.con.execute(statement("articles_to_rescore"), {"version": only_version_not}).to_arrow_reader(batch_size)
+        for batch in reader:
+            yield pl.from_arrow(batch).to_dicts()  # type: ignore[union-attr]
 
     def known_articles(self, ids: Iterable[str]) -> dict[str, str]:
         """content_hash of the given article ids that are already stored."""

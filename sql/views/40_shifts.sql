@@ -1,12 +1,8 @@
--- shifts_at(half_life_days, min_level, min_move, key): when a country's (or holder's) position
--- changes sign or moves sharply. The position is followed day by day: after each day with voices,
--- the decayed confidence-weighted mean of all voices so far. A shift is a day where
---   the sign flips and both the position before and after are at least min_level from zero, or
---   the position moves by at least min_move.
--- before_* is the strongest statement of the previous day with voices, after_* that of the day of
--- the shift. The running mean is anchored at each series' newest day; points more than ~1000
--- half-lives older than that underflow and are left out.
-CREATE OR REPLACE MACRO shifts_at(half_life_days, min_level, min_move, key) AS TABLE
+-- position_path(half_life_days, key): the running position of each country (or holder) after each
+-- day with voices: the decayed confidence-weighted mean of all voices so far. The running mean is
+-- anchored at each series' newest day; points more than ~1000 half-lives older than that underflow
+-- and come out NULL. day_statement_id is the day's strongest statement.
+CREATE OR REPLACE MACRO position_path(half_life_days, key) AS TABLE
 WITH daily AS (
     SELECT
         conflict, topic,
@@ -14,6 +10,7 @@ WITH daily AS (
         day,
         sum(confidence * score)                            AS sw,
         sum(confidence)                                    AS w,
+        count(*)                                           AS voices,
         arg_max(top_statement_id, confidence * abs(score)) AS day_statement_id
     FROM statement_voices
     WHERE key = 'holder' OR country IS NOT NULL
@@ -23,17 +20,24 @@ WITH daily AS (
         pow(2.0, (epoch(day) - max(epoch(day)) OVER (PARTITION BY conflict, topic, actor))
                  / 86400.0 / CAST(half_life_days AS DOUBLE)) AS k
     FROM daily
-), running AS (
-    SELECT *,
-        sum(sw * k) OVER run / nullif(sum(w * k) OVER run, 0) AS position
-    FROM anchored
-    WINDOW run AS (PARTITION BY conflict, topic, actor ORDER BY day ROWS UNBOUNDED PRECEDING)
-), paired AS (
+)
+SELECT conflict, topic, actor, day, voices,
+       sum(sw * k) OVER run / nullif(sum(w * k) OVER run, 0) AS position,
+       day_statement_id
+FROM anchored
+WINDOW run AS (PARTITION BY conflict, topic, actor ORDER BY day ROWS UNBOUNDED PRECEDING);
+
+-- shifts_at(half_life_days, min_level, min_move, key): days when a country's (or holder's) position
+-- changes sign with both sides at least min_level from zero, or moves by at least min_move.
+-- before_* is the strongest statement of the previous day with voices, after_* that of the day of
+-- the shift.
+CREATE OR REPLACE MACRO shifts_at(half_life_days, min_level, min_move, key) AS TABLE
+WITH paired AS (
     SELECT *,
         lag(position)         OVER seq AS position_before,
         lag(day)              OVER seq AS day_before,
         lag(day_statement_id) OVER seq AS before_statement_id
-    FROM running
+    FROM position_path(half_life_days, key)
     WINDOW seq AS (PARTITION BY conflict, topic, actor ORDER BY day)
 )
 SELECT

@@ -1,0 +1,104 @@
+"""Analyst access: notebooks run end to end, charts and the report are written, and the report
+renders in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from tracker import files, pipeline
+from tracker.api import Tracker
+from tracker.config import load_settings
+from tracker.pipeline import Runtime
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+SAMPLES = Path(str(resources.files("tracker").joinpath("data/samples/articles.jsonl")))
+
+
+@pytest.fixture(scope="module")
+def small_store(runtime: Runtime, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built from the bundled samples; its readers' snapshot is published on close."""
+    db = tmp_path_factory.mktemp("analyst") / "tracker.duckdb"
+    rt = Runtime(load_settings(config=None, db=db))
+    for name in ("gazetteer", "registry", "lexicon", "nlp", "scorer"):
+        rt.__dict__[name] = getattr(runtime, name)
+    with rt.open_store() as store:
+        pipeline.ingest(rt, store, files.read_paths([SAMPLES]))
+    assert rt.settings.snapshot_path.exists()
+    return db
+
+
+def _tracker(db: Path, runtime: Runtime) -> Tracker:
+    rt = Runtime(load_settings(config=None, db=db))
+    for name in ("gazetteer", "registry", "lexicon", "nlp", "scorer"):
+        rt.__dict__[name] = getattr(runtime, name)
+    return Tracker(rt.open_store(read_only=True), rt)
+
+
+@pytest.mark.parametrize("name", ["overview", "deep_dive", "scorer"])
+def test_every_notebook_runs_end_to_end(name: str, small_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jupytext
+    from nbclient import NotebookClient
+
+    snapshot = small_store.with_name("tracker.snapshot.duckdb")
+    monkeypatch.setenv("TRACKER_NOTEBOOK_STORE", str(snapshot))
+    nb = jupytext.read(NOTEBOOKS / f"{name}.py")
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code and all(c.get("outputs") is not None for c in code)
+    errors = [o for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    shown = sum(len(c.get("outputs", [])) for c in code)
+    assert shown >= 2, "a notebook that shows nothing is not an analysis"
+
+
+def test_notebooks_are_stored_as_percent_scripts_without_outputs() -> None:
+    for path in NOTEBOOKS.glob("*.py"):
+        text = path.read_text("utf-8")
+        assert "format_name: percent" in text and "# %%" in text, path
+    assert not list(NOTEBOOKS.glob("*.ipynb")), "keep notebooks as jupytext percent files (diff-friendly)"
+
+
+def test_plot_writes_png_and_svg(small_store: Path, runtime: Runtime, tmp_path: Path) -> None:
+    with _tracker(small_store, runtime) as t:
+        written = t.plot(["ITA", "GBR", "RUS"], tmp_path / "pk.png", topic="peacekeeping")
+    assert sorted(p.suffix for p in written) == [".png", ".svg"]
+    png = (tmp_path / "pk.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+    assert "<svg" in (tmp_path / "pk.svg").read_text()
+
+
+def test_report_is_self_contained_and_renders_in_chromium(small_store: Path, runtime: Runtime, tmp_path: Path) -> None:
+    with _tracker(small_store, runtime) as t:
+        page = t.report(tmp_path / "report.html")
+    text = page.read_text("utf-8")
+    assert "Where each country stands" in text and "Latest shifts" in text and text.count("<svg") == 2
+    assert not re.search(r"""(src|href)=["']?https?://""", text), "the report must work offline"
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("Debian's chromium is not installed (make test installs it when it can)")
+    shot = tmp_path / "report.png"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1600",
+                    f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120, check=False)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000     # a rendered page, not a blank one
+
+
+def test_progress_is_plain_lines_when_not_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    from tracker.cli import _progress
+
+    show = _progress("ingested")
+    for done in (100, 499, 500, 900, 1000):
+        show(done, done * 2)
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(" at ")[0] for line in err] == ["progress: ingested 500 articles, 1000 statements",
+                                                       "progress: ingested 1000 articles, 2000 statements"]
