@@ -71,8 +71,8 @@ class Tracker:
                   half_life_days: float | None = None, window_days: int | None = None) -> pl.DataFrame:
         """Where each country (by="country") or holder (by="holder") stands, with the statement that weighs most.
 
-        country= or holder= keep one actor; as_of looks back from another time; half_life_days and
-        window_days override the configured decay.
+        country= or holder= keep one actor; as_of looks back from the end of another day (ages are
+        counted in whole days); half_life_days and window_days override the configured decay.
         """
         by = by or ("holder" if holder else "country")
         if by not in ("country", "holder"):

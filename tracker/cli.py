@@ -112,14 +112,14 @@ def _parser() -> argparse.ArgumentParser:
     p = add("ingest")
     p.add_argument("paths", nargs="*", help="files or folders (.txt, .html, .json, .jsonl)")
     p.add_argument("--samples", action="store_true", help="also ingest the sample articles bundled with the package")
-    p.add_argument("--batch-size", type=int, default=32, help="articles scored and written per transaction")
+    p.add_argument("--batch-size", type=int, default=128, help="articles scored and written per transaction")
 
     p = add("positions")
     p.add_argument("--topic", choices=("ceasefire", "peacekeeping"))
     p.add_argument("--conflict", help="a conflict id, e.g. russia-ukraine (see `tracker sql \"FROM conflicts\"`)")
     p.add_argument("--country", help="one country code (ISO3) or organisation code")
     p.add_argument("--by-holder", action="store_true", help="one row per holder (person, state, organisation)")
-    p.add_argument("--as-of", help="UTC date or time; default: the newest statement")
+    p.add_argument("--as-of", help="the day to look from (YYYY-MM-DD); default: the newest day with statements")
     p.add_argument("--half-life", type=float, help="days after which a statement weighs half (default from config)")
     p.add_argument("--window", type=int, help="ignore statements older than this many days")
     _table_args(p)
@@ -303,7 +303,7 @@ def cmd_positions(args: argparse.Namespace) -> int:
     with _open(args) as t:
         df = t.positions(topic=args.topic, conflict=args.conflict, country=args.country, by=by, as_of=args.as_of,
                          half_life_days=args.half_life, window_days=args.window)
-    cols = ["conflict", "topic", "actor", "stance", "position", "weight", "voices", "stories", "last_statement_at",
+    cols = ["conflict", "topic", "actor", "stance", "position", "weight", "voices", "days", "last_statement_at",
             "top_holder", "top_evidence"]
     if args.by_holder:
         cols.insert(3, "holder_name")

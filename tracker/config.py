@@ -9,6 +9,7 @@ rest of the code receives as a plain value.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -59,7 +60,7 @@ class DaemonSettings:
     poll_interval_seconds: int = 900
     max_backoff_seconds: int = 21600
     maintenance_hour_utc: int = 3
-    batch_size: int = 16
+    batch_size: int = 256
     store_wait_seconds: float = 30.0
 
 
@@ -68,6 +69,7 @@ class Settings:
     """Everything the tool reads from configuration, resolved to absolute paths and checked types."""
 
     db_path: Path
+    memory_limit: str = "4GB"
     model: str = ""
     half_life_days: float = 14.0
     window_days: int = 365
@@ -268,8 +270,12 @@ def load_settings(config: str | os.PathLike[str] | None = None, db: str | os.Pat
             "series.half_life_days and series.window_days must be positive",
             f"Got {series['half_life_days']} and {series['window_days']}.",
         )
+    memory_limit = str(values["store"].get("memory_limit", "4GB")).strip()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", memory_limit, re.I):
+        raise ConfigError("store.memory_limit must be a size such as \"4GB\" or \"512MB\"", f"Got {memory_limit!r}.")
     return Settings(
         db_path=store_path.resolve(),
+        memory_limit=memory_limit,
         model=values["nlp"]["model"],
         half_life_days=float(series["half_life_days"]),
         window_days=int(series["window_days"]),

@@ -29,11 +29,14 @@ _SEEDS = _rng.integers(1, 2**63 - 1, size=NUM_HASHES, dtype=np.int64).astype(np.
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser: a fast, well-spread 64-bit hash (uint64 arithmetic wraps)."""
+    """splitmix64 finaliser: a fast, well-spread 64-bit hash (uint64 arithmetic wraps). In place on a copy."""
     with np.errstate(over="ignore"):
-        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return x ^ (x >> np.uint64(31))
+        x = x ^ (x >> np.uint64(30))
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+        return x
 
 
 def signature(text: str) -> np.ndarray | None:
@@ -41,7 +44,7 @@ def signature(text: str) -> np.ndarray | None:
     words = _WORD.findall(text.lower())
     if len(words) < MIN_WORDS:
         return None
-    ids = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    ids = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
     with np.errstate(over="ignore"):
         shingles = ids[: len(ids) - SHINGLE + 1].copy()
         for k in range(1, SHINGLE):
@@ -54,11 +57,8 @@ def signature(text: str) -> np.ndarray | None:
 def bands(sig: np.ndarray) -> list[tuple[int, int]]:
     """(band number, bucket) pairs: two texts that share any bucket are candidate duplicates."""
     rows = sig.reshape(BANDS, ROWS)
-    out = []
-    for b in range(BANDS):
-        h = zlib.crc32(rows[b].tobytes()) | (b << 32)
-        out.append((b, int(_mix(np.array([h], dtype=np.uint64))[0])))
-    return out
+    keys = np.array([zlib.crc32(rows[b].tobytes()) | (b << 32) for b in range(BANDS)], dtype=np.uint64)
+    return [(b, int(h)) for b, h in enumerate(_mix(keys))]
 
 
 def similarity(a: np.ndarray | list[int], b: np.ndarray | list[int]) -> float:

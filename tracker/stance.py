@@ -36,7 +36,7 @@ from tracker.actors import Gazetteer, fold, name_key
 from tracker.lexicon import Lexicon
 from tracker.models import Article, Holder, Statement, slugify, to_utc
 
-RULES_VERSION = "1.0"
+RULES_VERSION = "1.1"
 MODALITY_WEIGHT = {"firm": 1.0, "conditional": 0.6, "hedged": 0.3}
 
 # Relations along which a stance composes upwards (the topic is an object or complement).
@@ -91,8 +91,25 @@ _SCAN_REACH = 600        # characters back a pronoun may reach for a name outsid
 _SPECULATION = {"clear", "unclear", "uncertain", "likely", "unlikely", "doubtful", "possible", "impossible",
                 "conceivable", "plausible", "probable", "improbable"}
 # What one party says another wants is a claim, not the other's stance ("Trump insisted Iran is eager").
+_VENUE_PREPS = {"in", "at", "to", "near", "outside", "inside", "into", "across", "via", "around", "toward", "towards"}
+_WH_WORDS = {"who", "whom", "what", "which", "how", "when", "where", "why", "whether"}
+_WISHES = {"hope", "wish"}
+# Nouns whose author, named with them ("a U.S. proposal", "Israel's offer"), proposes what they name.
+_PROPOSALS = {"proposal", "plan", "offer", "call", "initiative", "bid", "draft", "blueprint", "roadmap", "framework"}
+_PRESSURE_VERBS = {"threaten", "warn", "vow", "promise", "pledge", "threat"}
+_PENALTIES = {"sanction", "sanctions", "tariff", "tariffs", "penalty", "penalties", "consequence", "consequences",
+              "levy", "levies", "duty", "duties", "embargo"}
+_CONDITIONED = {"conditional", "contingent", "dependent"}
+_DELIBERATE = {"consider", "weigh", "mull", "explore", "study", "examine", "assess", "evaluate", "review", "ponder",
+               "debate", "decide", "discuss", "look", "deliberate", "contemplate"}
+_MEETINGS = {"talk", "talks", "negotiation", "negotiations", "discussion", "discussions", "meeting", "consultation",
+             "consultations", "summit", "session", "round"}
+_MEETING_VERBS = {"hold", "have", "attend", "open", "host", "chair", "convene", "schedule", "plan", "arrange"}
 _DESIRES = {"want", "seek", "eager", "keen", "hope", "wish", "desperate", "ready", "willing", "open", "interested",
-            "prepared", "try", "look", "beg", "yearn", "crave"}
+            "prepared", "try", "look", "beg", "yearn", "crave", "prepare", "plan", "intend", "plot", "scheme"}
+# Stance verbs that carry an existing truce on: a time limit on them ("until ...") is no precondition.
+_CONTINUATION = {"extend", "prolong", "keep", "maintain", "continue", "renew", "observe", "respect", "honour", "honor",
+                 "uphold", "abide", "hold", "stick", "preserve", "sustain"}
 _CLAIMS = {"claim", "insist", "allege", "suggest", "speculate", "believe", "think", "argue", "contend", "assert",
            "maintain", "charge", "accuse"}
 _THREAT_CONDITION = re.compile(r"\b(if|unless|as long as|so long as|provided)\b", re.I)
@@ -119,7 +136,7 @@ _CONDITION_TEMPORAL = re.compile(
 _PRECONDITION = re.compile(
     r"\b(only if|unless|(?:until|till)(?!\s+(?:midnight|noon|dawn|the end of|end of|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|next|\d))|but first|first (needs?|must|has to|have to)|not before|"
-    r"before any|only after|only once|preconditions?)\b", re.I)
+    r"before any|only after|only once|preconditions?|(?:conditional|contingent|dependent) (?:on|upon))\b", re.I)
 
 
 # --- article-level context -----------------------------------------------------------------------------
@@ -135,7 +152,8 @@ class Mention:
     name: str
     country: str | None = None
     role: str | None = None
-    salience: str = ""     # for persons found by the parser: subject | other | possessive ("" = keyword scan)
+    salience: str = ""     # persons found by the parser: subject | other | possessive; keyword scan: "" or
+                           # venue (a state named as a place: "talks in Riyadh")
 
 
 @dataclass
@@ -200,6 +218,7 @@ class Walk:
     conditional: bool = False      # the construction itself makes the stance conditional
     on: date | None = None
     cues: list[str] = field(default_factory=list)   # every predicate that took a side on the way up
+    proposals: list[Any] = field(default_factory=list)  # proposal/plan/call nouns passed: their owners support
 
     def absorb(self, scorer: "Scorer", tok: Any, lexical: bool = True, via: Any = None) -> None:
         """Take a predicate's negations and hedges into account (via: the child the walk came from,
@@ -317,6 +336,8 @@ class Scorer:
         for topic, regex in self.lex.topic_regex.items():
             for m in regex.finditer(stext):
                 term = " ".join(m.group(0).lower().split())
+                if self.lex.not_topic(topic, stext, m.start(), m.end()):
+                    continue         # "the trade truce with Washington": another kind of truce
                 if topic == "peacekeeping" and self.lex.is_contextual(term):
                     # Troops are peacekeeping when the context says so, or when they are sent to a
                     # country at war (SPEC: "send / deploy troops to the country at war").
@@ -364,6 +385,15 @@ class Scorer:
             is_verb = head.pos_ in ("VERB", "AUX")
             if lemma in lex.accusation_verbs and dep in ("prep", "pcomp", "xcomp", "ccomp", "pobj"):
                 return None      # "accused Russia of breaching the truce"
+            if dep in ("ccomp", "xcomp", "csubj", "pcomp") and tok.pos_ in ("VERB", "AUX") and _interrogative(tok) and \
+                    not (lemma in _DELIBERATE and _interrogative(tok, only_whether=True)):
+                # "asked who would police a truce", "discussed how a ceasefire would be verified"; but
+                # "weighing whether to send soldiers" is considering it (hedged).
+                return None
+            if is_verb and lemma in _WISHES and dep == "ccomp" and w.demand is None and _wished_on_other(tok, head):
+                # "Trump said he hoped Moscow would accept the truce": the hope is Trump's support,
+                # Moscow only the one it is pinned on.
+                w.demand, w.demand_tok = "verb", head
             if is_verb and lemma in lex.epistemic_verbs and dep in ("ccomp", "xcomp") and frozen_via in ("", "conj"):
                 # "analysts expected Moscow to accept a truce" is an expectation, nobody's stance;
                 # "he believed the best route was a deal rather than a ceasefire" is his own view.
@@ -372,7 +402,9 @@ class Scorer:
                 return w
             if is_verb and lemma in lex.speech_verbs and (
                     dep in ("ccomp", "parataxis") or (dep == "xcomp" and lemma not in lex.support_verbs | lex.oppose_verbs)
-                    or (frozen and dep in ("advcl", "conj"))):
+                    or (frozen and dep in ("advcl", "conj"))) and not (
+                    lemma in _WISHES and head.dep_ == "ccomp" and _lemma(head.head) in lex.speech_verbs):
+                # ("Lin said that China hoped ...": the hope is reported; the speaker is Lin.)
                 w.speech = head
                 if not contrast:
                     return w
@@ -409,6 +441,14 @@ class Scorer:
                                                                  _CONDITION_STRONG.search(_clause_text(head))):
                     # "the truce would not come into force until sanctions were lifted"
                     w.cue, w.cue_tok = lemma, head
+                elif head.lower_ in _CONDITIONED and _lemma(head.head) in ("make", "render", "keep"):
+                    # "Moscow has made any truce conditional on an end to arms deliveries"
+                    w.cue, w.cue_tok = "make conditional", head.head
+                    w.conditional = True
+                    w.absorb(self, head.head, lexical=False)
+                    w.clause_top = head.head
+                    tok = head.head
+                    continue
                 elif head.lemma_ == "be" and any(c.dep_ in ("acomp", "advmod", "attr") and c.lower_ in _END_STATES
                                                  for c in head.children):
                     w.cue, w.cue_tok = "over", head
@@ -416,6 +456,14 @@ class Scorer:
                 elif verdict is not None:
                     w.cue, w.cue_tok = f"be {verdict[1]}", head
                     w.polarity *= verdict[0]
+                elif w.cue is None and tok.i == root.i and any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children) \
+                        and self._predicate_class(head)[0] == "support":
+                    # "pushing for European troops to deploy": the topic's own infinitive takes the side
+                    w.cue, w.cue_tok = _lemma(head), head
+                    w.absorb(self, head, lexical=False)
+                    w.clause_top = head
+                    tok = head
+                    continue
                 elif w.cue is None:
                     return None
                 else:
@@ -434,8 +482,18 @@ class Scorer:
                 subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
                 if subj is not None and subj.lemma_.lower() in lex.support_nouns:
                     w.cue, w.cue_tok = subj.lemma_.lower(), head
-            if dep == "prep" and tok.lower_ in _TEMPORAL_PREPS and tok.i != root.i:
+            if dep == "prep" and tok.lower_ in _TEMPORAL_PREPS and tok.i != root.i and w.cue is None:
                 return None      # "following the 2024 ceasefire", "during the truce": a time, not a stance
+            if dep == "dobj" and lemma in ("make", "render") and w.cue is None and any(
+                    c.lower_ in _CONDITIONED and c.dep_ in ("oprd", "acomp", "ccomp", "xcomp", "amod")
+                    for c in head.children):
+                w.cue, w.cue_tok, w.conditional = "make conditional", head, True
+                w.absorb(self, head, lexical=False)
+                w.clause_top = head
+                tok = head
+                continue
+            if dep == "dobj" and tok.lemma_.lower() in _MEETINGS and lemma in lex.light_verbs | _MEETING_VERBS:
+                return None      # "to hold talks about the ceasefire proposal": a meeting takes no side
             if dep in ("pcomp", "pobj") and head.lower_ == "without":
                 return None      # "walk away without securing a deal to halt attacks": what is not done
             if is_verb and any(c.lower_ in ("neither", "nor") for c in head.children):
@@ -470,6 +528,8 @@ class Scorer:
                 continue
             noun_clause = dep == "acl" and (head.lemma_.lower() in lex.support_nouns | lex.oppose_nouns
                                             or head.lemma_.lower() in _TRANSPARENT)
+            if dep == "advcl" and _is_purpose(tok) and any(c.dep_ == "mark" and c.lower_ == "for" for c in tok.children):
+                dep = "xcomp"    # "pushing for European troops to deploy": the clause is what is pushed for
             if (dep == "conj" or (dep == "advcl" and not _is_purpose(tok)) or dep in ("relcl", "amod")
                     or (dep == "acl" and not noun_clause) or dep not in _COMPOSE | {"acl"}):
                 if w.cue is None:
@@ -498,6 +558,8 @@ class Scorer:
                         if lemma in lex.oppose_nouns:
                             w.polarity *= -1
                         w.cue, w.cue_tok = lemma, head
+                        if lemma in _PROPOSALS and w.polarity * (-1 if w.negations % 2 else 1) > 0:
+                            w.proposals.append(head)
                 elif not transparent and not stance_noun and (dep == "compound" and tok.i == root.i
                                                               or dep == "prep" and w.cue is None):
                     # "ceasefire violations", "the remainder of the ceasefire": the topic only modifies
@@ -555,6 +617,9 @@ class Scorer:
                        ctx: Context, quotes: list[tuple[int, int]], speakers: dict[int, list[tuple[Holder, str]]],
                        on: date | None) -> list[Candidate]:
         lex = self.lex
+        pressed = self._pressure(span, topic, term, sent, doc, block, ctx, on)
+        if pressed is not None:
+            return pressed
         if self._in_condition(span):
             return []        # "... as long as Azerbaijan stops shelling": a condition, not a stance
         w = self._walk(span, term)
@@ -586,8 +651,9 @@ class Scorer:
             modality = "hedged"      # "did not rule out sending troops", "would not exclude"
         pol = "support" if polarity > 0 else "oppose"
         if topic == "ceasefire" and pol == "support" and modality == "conditional" and \
-                _PRECONDITION.search(clause_text) and not w.negations:
-            pol = "oppose"
+                _PRECONDITION.search(clause_text) and not w.negations and \
+                (w.cue or "").split(" ")[0] not in _CONTINUATION:
+            pol = "oppose"       # "no truce until they withdraw"; but "extend the pause until ..." keeps it
         if topic == "ceasefire" and pol == "oppose" and modality == "conditional" and \
                 _THREAT_CONDITION.search(clause_text) and not _PRECONDITION.search(clause_text) and \
                 (lex.is_inverse(term) or (w.cue or "").split(" ")[0] in ("extend", "end", "resume", "return", "hold",
@@ -624,8 +690,12 @@ class Scorer:
                       and agent_how not in ("self", "pronoun")]
             speaker_holders = [] if others else speaker_holders
             agents = []
+        if demand_by_agent and agents and speaker_holders and all(
+                a.holder_id in spoken or (a.country or "") in spoken
+                for spoken in [self._spoken_for(speaker_holders, on)] for a, _ in agents):
+            agents, demand_by_agent = [], False     # "Lin said China hoped all parties would ...": Lin's
         if speaker_holders and not (demand_by_agent and agents):
-            holders = self._choose(speaker_holders, agents, agent_how, w)
+            holders = self._choose(speaker_holders, agents, agent_how, w, _pronoun_before(w))
             if holders is not speaker_holders and w.speech is not None and pol == "support":
                 # A speaker announcing that others agreed to a truce is for it; so is any non-party
                 # reporting the parties' agreement (the mediator's announcement).
@@ -649,6 +719,11 @@ class Scorer:
             holders = holders + [h for h in speaker_holders if h[0].holder_id not in known]
         owners = self._noun_owners(w.cue_tok, doc, ctx, block.offsets, on) \
             if w.cue_tok is not None and w.cue_tok.pos_ == "NOUN" and w.cue in lex.support_nouns else []
+        for noun in w.proposals:
+            # "Moscow rebuffed a U.S. proposal for a truce": the proposal's authors are for it either way.
+            if noun is not w.cue_tok:
+                owners += [h for h in self._noun_owners(noun, doc, ctx, block.offsets, on)
+                           if h.holder_id not in {o.holder_id for o in owners}]
         # The authors of a proposal, plan or call support what it proposes, whoever else takes a side on it.
         out_extra = [Candidate(holder=h, topic=topic, polarity="support", modality=modality, confidence=0.7,
                                attribution="reported", cue=f"{w.cue} [{term}]", sent_start=block.at(sent.start_char),
@@ -781,6 +856,49 @@ class Scorer:
                 return True
         return False
 
+    def _pressure(self, span: Any, topic: str, term: str, sent: Any, doc: Any, block: hygiene.Block, ctx: Context,
+                  on: date | None) -> list[Candidate] | None:
+        """A threat made to get a truce accepted: "Trump threatened tariffs if Moscow did not agree to a
+        ceasefire", "warned Hamas of consequences unless it accepted the truce". The one who presses
+        supports the truce (SPEC: presses the other side to accept one); the one pressed is a target.
+        None when the mention is not in such a condition."""
+        if topic != "ceasefire" or self.lex.is_inverse(term):
+            return None
+        t, cond, accepts = span.root, None, False
+        for _ in range(6):
+            if t.pos_ in ("VERB", "AUX") and _lemma(t) in self.lex.support_verbs:
+                accepts = True
+            if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children):
+                cond = t
+                break
+            if t.head.i == t.i:
+                return None
+            t = t.head
+        if cond is None or not accepts:
+            return None
+        top = cond.head
+        while top.dep_ in ("xcomp", "conj") and top.head.i != top.i and top.head.pos_ in ("VERB", "AUX"):
+            top = top.head
+        objects = {g.lemma_.lower() for g in top.subtree if g.dep_ in ("dobj", "pobj")}
+        if _lemma(top) not in _PRESSURE_VERBS and not objects & _PENALTIES:
+            return None
+        holders = self._subject_holders(top, doc, ctx, block.offsets, on)
+        if not holders and top.dep_ == "ccomp" and _lemma(top.head) in self.lex.speech_verbs:
+            holders = self._subject_holders(top.head, doc, ctx, block.offsets, on)
+        pressed = {h.holder_id for c in cond.children if c.dep_ in ("nsubj", "nsubjpass")
+                   for h, _ in self._holders_of(c, doc, ctx, block.offsets, on)}
+        out = []
+        for holder, how in holders:
+            if holder.holder_id in pressed:
+                continue
+            out.append(Candidate(
+                holder=holder, topic=topic, polarity="support", modality="firm",
+                confidence=0.75 if how in ("pronoun", "description", "metonym") else 0.85,
+                attribution="inferred" if how in ("pronoun", "metonym", "description", "institution") else "reported",
+                cue=f"press [{term}]", sent_start=block.at(sent.start_char), sent_end=block.at(sent.end_char),
+                evidence="", tone_span=(block.at(sent.start_char), block.at(sent.end_char))))
+        return out
+
     def _in_condition(self, span: Any) -> bool:
         """Is the mention inside a condition clause (if, unless, provided, as long as, until, once)?"""
         t = span.root
@@ -815,7 +933,7 @@ class Scorer:
         return out
 
     def _choose(self, speakers: list[tuple[Holder, str]], agents: list[tuple[Holder, str]], agent_how: str,
-                w: "Walk") -> list[tuple[Holder, str]]:
+                w: "Walk", pronoun_first: str = "") -> list[tuple[Holder, str]]:
         """Speaker or subject? The speaker when the clause is theirs: a demand they make, their own
         words about themselves ("we", "he" in their own reported speech), or their own country
         ("Meloni said Italy ..."). The subject when the speaker reports someone else's position,
@@ -826,8 +944,12 @@ class Scorer:
         reported_others = [a for a in agents if a[0].holder_id not in {h.holder_id for h, _ in speakers}
                            and a[0].country not in {h.country for h, _ in speakers if h.country}]
         if reported_others and not w.demand and w.speech is not None and agent_how not in ("self", "pronoun") and (
-                (w.cue or "").split(" ")[0] in _DESIRES or _lemma(w.speech) in _CLAIMS):
-            return []
+                any(c.split(" ")[0] in _DESIRES for c in [w.cue or "", *w.cues]) or _lemma(w.speech) in _CLAIMS):
+            return []        # "Zelensky said Moscow was getting ready to torpedo the plan": a claim about others
+        if agent_how == "pronoun" and pronoun_first:
+            # "They also agreed to ..., the Saudi ministry said": the pronoun looks back past the
+            # speaker; a singular one to its antecedent, a plural one is too loose to name anybody.
+            return agents if pronoun_first == "singular" else []
         if w.demand or not agents or agent_how == "self" or (agent_how == "pronoun" and w.speech is not None):
             return speakers
         speaker_ids = {h.holder_id for h, _ in speakers}
@@ -1108,6 +1230,10 @@ class Scorer:
                 if h.holder_id not in seen:
                     seen.add(h.holder_id)
                     out.append((h, how))
+        named = {h.country for h, _ in out if h.kind == "person" and h.country}
+        if named and any(c.dep_ == "appos" for c in tok.children):
+            # "the US envoy Steve Witkoff": the named person, not also the office's country
+            out = [(h, how) for h, how in out if not (h.kind == "state" and h.country in named)]
         return out
 
     def _resolve_token(self, tok: Any, doc: Any, ctx: Context, offset: Offsets, on: date | None) -> list[tuple[Holder, str]]:
@@ -1135,7 +1261,7 @@ class Scorer:
             # "both countries called for ...": the two states named just before
             states: list[str] = []
             for m in reversed(ctx.before(offset + tok.idx)):
-                if m.kind == "state" and m.actor_id not in states:
+                if m.kind == "state" and m.actor_id not in states and m.salience != "venue":
                     states.append(m.actor_id)
                 if len(states) == 2:
                     break
@@ -1289,7 +1415,7 @@ class Scorer:
             return Holder(pick.actor_id, pick.name, "person", pick.country, pick.role) if pick.country else None
         if low in _PRONOUNS_GROUP:
             for m in reversed(ctx.before(here)[-6:]):
-                if m.kind in ("state", "org", "group"):
+                if m.kind in ("state", "org", "group") and m.salience != "venue":
                     return self.gaz.holder(m.actor_id, on)
         return None
 
@@ -1403,8 +1529,13 @@ class Scorer:
             h = self.gaz.holder(actor_id, on)
             if h is None:
                 continue
+            # "talks in Riyadh", "a summit at the Elysee", "a Brussels-based group": a place, not an actor.
+            venue = h.kind == "state" and (
+                (start > 0 and doc[start - 1].lower_ in _VENUE_PREPS)
+                or (end < len(doc) and doc[end].lower_ in ("-based", "based")) or
+                (end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ == "based"))
             out.append(Mention(doc[start].idx, actor_id, h.kind, self.gaz.gender(actor_id) if h.kind == "person" else None,
-                               h.name, h.country, h.role))
+                               h.name, h.country, h.role, "venue" if venue else ""))
         return out
 
     def _local_mentions(self, doc: Any, offset: Offsets, on: date | None, ctx: Context) -> list[Mention]:
@@ -1498,6 +1629,52 @@ def _lemma(tok: Any) -> str:
 
 def _cue_text(tok: Any) -> str:
     return _lemma(tok)
+
+
+def _pronoun_before(w: "Walk") -> str:
+    """'singular' or 'plural' when the stance's subject is a pronoun that comes before the speech verb
+    ("They agreed to ..., the ministry said"), else ''."""
+    if w.speech is None or w.cue_tok is None:
+        return ""
+    for t in [w.cue_tok, *w.cue_tok.ancestors]:
+        subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            if subj.pos_ == "PRON" and subj.i < w.speech.i and subj.lower_ not in _PRONOUNS_SELF:
+                return "plural" if subj.lower_ in ("they", "them") else "singular"
+            return ""
+        if t.i == w.speech.i:
+            return ""
+    return ""
+
+
+def _interrogative(clause: Any, only_whether: bool = False) -> bool:
+    """Is a clause an embedded question ("who would police a truce", "how it would be verified",
+    "whether Moscow would accept")? Its content is asked about, not asserted or wanted. only_whether:
+    is it a yes-no question ("whether to send soldiers")?"""
+    if only_whether:
+        return any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in clause.children)
+    for c in clause.children:
+        if c.i > clause.i and c.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        low = c.lower_
+        if low in ("whether",) and c.dep_ == "mark":
+            return True
+        if low in _WH_WORDS and c.dep_ in ("nsubj", "nsubjpass", "dobj", "advmod", "attr", "pobj", "det"):
+            return True
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj", "advmod") and any(g.lower_ in _WH_WORDS and g.dep_ == "det"
+                                                                        for g in c.children):
+            return True          # "which observers would take part"
+    return False
+
+
+def _wished_on_other(clause: Any, wish: Any) -> bool:
+    """Is the subject of a wished-for clause someone other than the one who wishes ("he hoped Moscow
+    would accept")? "I hope we can agree" and "he hoped he could" are the wisher's own."""
+    subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.lower_ in _PRONOUNS_SELF or subj.lower_ in _PRONOUNS_PERSON:
+        return False
+    own = next((c for c in wish.children if c.dep_ == "nsubj"), None)
+    return own is None or own.lower_ != subj.lower_
 
 
 def _is_purpose(tok: Any) -> bool:

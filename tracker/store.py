@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from importlib import resources
@@ -25,6 +26,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from tracker import dedup
 from tracker.config import Settings
@@ -49,6 +51,16 @@ _ARTICLE_SCHEMA: dict[str, Any] = {
     "word_count": pl.Int32, "scorer_version": pl.Utf8, "statement_count": pl.Int32,
 }
 _BAND_SCHEMA: dict[str, Any] = {"band": pl.Int16, "bucket": pl.UInt64, "day": pl.Date, "article_id": pl.Utf8}
+
+# The steps of a derived-table refresh, run in this order in one transaction (sql/store/derived_*).
+DERIVED_STEPS = ("derived_01_scope", "derived_02_days_before", "derived_03_voices_delete", "derived_04_voices_insert",
+                 "derived_05_days_after", "derived_06_daily_new", "derived_07_touched", "derived_08_daily_delete",
+                 "derived_09_daily_insert")
+# The two daily series tables, by the key of the series ('country' or 'holder').
+SERIES_TABLES = {"country": "series_country_daily", "holder": "series_holder_daily"}
+
+# WAL size at which DuckDB checkpoints in the middle of a write session (see Store.open).
+WAL_CHECKPOINT_MB = 256
 
 _LOCK_PATTERNS = ("could not set lock", "conflicting lock", "lock on file")
 
@@ -174,6 +186,13 @@ def named_queries() -> dict[str, NamedQuery]:
     return out
 
 
+def statement_frame(statements: Sequence[Statement], story_ids: Sequence[str]) -> pl.DataFrame:
+    """Statements as a frame of the statements table, built column by column (no per-row dicts)."""
+    columns: dict[str, Any] = {name: [getattr(st, name) for st in statements] for name in STATEMENT_FIELDS}
+    columns["story_id"] = list(story_ids)
+    return pl.DataFrame(columns, schema=_STATEMENT_SCHEMA)
+
+
 # --- results of a write ------------------------------------------------------------------------
 
 @dataclass
@@ -206,6 +225,7 @@ class Store:
         self.settings = settings
         self.dirty = False          # something was written: close() republishes the readers' snapshot
         self.publish_on_close = not read_only
+        self.derived_stale = False  # statements changed since the derived tables were refreshed
 
     # opening ------------------------------------------------------------------------------------
     @classmethod
@@ -252,6 +272,13 @@ class Store:
                                  "check the path; if the file is not a DuckDB database, move it away") from None
         store = cls(con, path, read_only, settings)
         try:
+            if settings is not None:
+                con.execute(f"SET memory_limit = '{settings.memory_limit}'")   # validated by config.py
+            if not read_only:
+                # DuckDB checkpoints whenever 16 MB of WAL pile up, which made a checkpoint of most
+                # commits of a busy session (two thirds of the write time). A write session
+                # checkpoints when it closes (publish_snapshot), so let the WAL grow until then.
+                con.execute(f"SET checkpoint_threshold = '{WAL_CHECKPOINT_MB}MB'")
             if read_only:
                 store._check_schema()
             else:
@@ -259,6 +286,7 @@ class Store:
                 store.refresh_views()
                 if settings is not None:
                     store.sync_series_settings(settings)
+                store.derived_stale = store.derived_due()
         except Exception:
             con.close()
             raise
@@ -272,6 +300,8 @@ class Store:
     def close(self) -> None:
         """Close; after a session that wrote, publish the snapshot readers open (see publish_snapshot)."""
         try:
+            if not self.read_only and self.derived_stale:
+                self.refresh_derived()
             if self.dirty and self.publish_on_close and not self.read_only:
                 self.publish_snapshot(self.snapshot_of(self.path))
         finally:
@@ -333,11 +363,96 @@ class Store:
         self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
     def views_current(self) -> bool:
-        """Do the store's views and macros match this version's sql/views?"""
+        """Do the store's views and macros match this version's sql/views, over fresh derived tables?"""
         try:
-            return self._meta("views_digest") == views_digest()
+            return self._meta("views_digest") == views_digest() and not self.derived_due()
         except duckdb.Error:
             return False
+
+    # derived tables ---------------------------------------------------------------------------------
+    def derived_due(self) -> bool:
+        """Must the derived tables be refreshed (writes pending, or the half-life changed)?"""
+        half_life = self._series_setting("half_life_days")
+        return self.pending_derived() > 0 or (
+            half_life is not None and half_life != self._series_setting("path_half_life_days"))
+
+    def pending_derived(self) -> int:
+        """How many (story, day) pairs wait for the derived tables' refresh."""
+        return int(self.con.execute("SELECT count(*) FROM derived_pending").fetchone()[0])
+
+    def refresh_derived(self) -> int:
+        """Recompute the derived tables (voices and the two daily series tables with their running
+        positions) for every story and day written since the last refresh; returns how many
+        (story, day) pairs were pending.
+
+        Exact, not approximate: the touched stories' voices and the touched days' rows are rebuilt
+        from the statements, and each touched series' running position from its first touched day
+        on, in one transaction. Writers list what they touch in derived_pending in the same
+        transaction as the statements, so a crash between a write and its refresh only delays the
+        refresh to the next read-write open. Called when a write session closes (before the
+        readers' snapshot is published) and before a query in a session that wrote. A changed
+        half-life recomputes every running position.
+        """
+        if self.read_only:
+            raise StoreError("A read-only store cannot refresh its derived tables")
+        pending = self.pending_derived()
+        half_life = self._series_setting("half_life_days")
+        repath = half_life is not None and half_life != self._series_setting("path_half_life_days")
+        if not pending and not repath:
+            self.derived_stale = False
+            return 0
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if pending:
+                for name in DERIVED_STEPS:
+                    self._each_series(name)
+            if repath:
+                self.con.execute(statement("derived_touch_all"))
+            if half_life is not None and (pending or repath):
+                self._refresh_paths(half_life)
+            self.con.execute(statement("derived_11_done"))
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self.con.execute("ROLLBACK")
+            raise StoreError("Refreshing the derived series tables failed; they will be refreshed next time",
+                             str(exc).splitlines()[0]) from None
+        self.dirty = True
+        self.derived_stale = False
+        return pending
+
+    def _each_series(self, name: str, params: Mapping[str, Any] | None = None) -> None:
+        """Run a derived_* step; one with a {series} placeholder runs once per series table."""
+        text = statement(name)
+        if "{series}" not in text:
+            self.con.execute(text, params or {})
+            return
+        for per, table in SERIES_TABLES.items():
+            sql = text.replace("{series}", table)           # our two table names, never input
+            self.con.execute(sql, {**(params or {}), **({"per": per} if "$per" in sql else {})})
+
+    def _refresh_paths(self, half_life: float) -> None:
+        first, last = self.con.execute(statement("derived_touched_range")).fetchone()
+        if first is not None and last is not None:
+            span = timedelta(days=max(1, int(500 * half_life)))
+            lo = first
+            while lo <= last:
+                hi = min(last, lo + span - timedelta(days=1))
+                self._each_series("derived_10_path", {"h": float(half_life), "lo": lo, "hi": hi})
+                lo = hi + timedelta(days=1)
+        self.con.execute("INSERT OR REPLACE INTO series_settings VALUES ('path_half_life_days', ?)", [half_life])
+
+    def _series_setting(self, name: str) -> float | None:
+        row = self.con.execute("SELECT value FROM series_settings WHERE name = ?", [name]).fetchone()
+        return float(row[0]) if row else None
+
+    def _insert_statements(self, frame: pl.DataFrame) -> None:
+        """Insert statements and list their stories and days for the derived tables' refresh."""
+        if frame.is_empty():
+            return
+        self._insert("statements", frame)
+        self._insert("derived_pending", frame.select(
+            "story_id", pl.col("published_at").dt.date().alias("day")).unique())
+        self.derived_stale = True
 
     def refresh_views(self, force: bool = False) -> bool:
         """Re-create views and macros when their SQL changed since they were last created."""
@@ -369,11 +484,10 @@ class Store:
             "shift_min_move": settings.shift_min_move,
         }
         have = dict(self.con.execute("SELECT name, value FROM series_settings").fetchall())
-        if have == wanted:
+        if all(have.get(k) == v for k, v in wanted.items()):
             return
         self.con.execute("BEGIN TRANSACTION")
-        self.con.execute("DELETE FROM series_settings")
-        self.con.executemany("INSERT INTO series_settings VALUES (?, ?)", list(wanted.items()))
+        self.con.executemany("INSERT OR REPLACE INTO series_settings VALUES (?, ?)", list(wanted.items()))
         self.con.execute("COMMIT")
 
     def replace_reference(
@@ -402,11 +516,32 @@ class Store:
         return True
 
     # writing --------------------------------------------------------------------------------------
+    @contextmanager
+    def _keys(self, **lists: Sequence[Any]) -> Iterator[None]:
+        """Bind lists of keys as one-column tables `_name` (column k) for the statements in sql/store.
+
+        A Python list bound as a parameter is converted element by element (and DuckDB probes for
+        pandas on each element), which costs milliseconds per thousand keys; an Arrow column costs
+        microseconds. Band buckets are UBIGINT, every other key a string.
+        """
+        names = []
+        try:
+            for name, values in lists.items():
+                kind = pa.uint64() if name == "buckets" else pa.string()
+                self.con.register(f"_{name}", pa.table({"k": pa.array(list(values), kind)}))
+                names.append(f"_{name}")
+            yield
+        finally:
+            for n in names:
+                self.con.unregister(n)
+
     def write(self, items: Sequence[tuple[Article, Sequence[Statement]]], scorer_version: str) -> WriteResult:
         """Write articles with their statements in one transaction (all of the batch or nothing).
 
         An article already stored with the same text is left alone; one whose text changed is
         replaced with its new statements. Near-duplicates get the story id of the article they copy.
+        Every table is written with one Arrow insert and near-duplicate candidates are looked up
+        with one query per batch, so the cost per row stays flat however big the batch is.
         """
         if self.read_only:
             raise StoreError("The store is open read-only", hint="open it with read_only=False to write")
@@ -416,58 +551,54 @@ class Store:
         ids = [a.article_id for a, _ in items]
         self.con.execute("BEGIN TRANSACTION")
         try:
-            existing = {
-                row[0]: (row[1], row[2])
-                for row in self.con.execute(
-                    "SELECT article_id, content_hash, story_id FROM articles WHERE article_id IN "
-                    "(SELECT unnest(?::VARCHAR[]))", [ids]
-                ).fetchall()
-            }
-            article_rows: list[dict[str, Any]] = []
-            band_rows: list[dict[str, Any]] = []
-            statement_rows: list[dict[str, Any]] = []
-            batch_index: dict[int, list[tuple[str, str, Any, Any]]] = {}
-            replaced: list[str] = []
+            with self._keys(ids=ids):
+                existing = dict(self.con.execute(statement("articles_existing")).fetchall())
+            todo: list[tuple[Article, Sequence[Statement], Any, Any]] = []
             seen_in_batch: set[str] = set()
+            replaced: list[str] = []
             for article, statements in items:
                 aid = article.article_id
-                chash = article.content_hash
-                if aid in seen_in_batch:
+                if aid in seen_in_batch or existing.get(aid) == article.content_hash:
                     result.unchanged.append(aid)
                     continue
                 seen_in_batch.add(aid)
                 if aid in existing:
-                    if existing[aid][0] == chash:
-                        result.unchanged.append(aid)
-                        continue
                     replaced.append(aid)
-                sig = dedup.signature(article.text)
                 day = article.published_at.date() if article.published_at else None
-                story_id = self._story_for(aid, sig, day, batch_index)
+                todo.append((article, statements, dedup.signature(article.text), day))
+            if replaced:
+                self._delete_articles(replaced)
+            banded = {a.article_id: dedup.bands(sig) for a, _, sig, _ in todo if sig is not None}
+            stories = self._stories_for([(a.article_id, sig, day) for a, _, sig, day in todo], banded)
+            article_rows: list[dict[str, Any]] = []
+            band_rows: dict[str, list[Any]] = {"band": [], "bucket": [], "day": [], "article_id": []}
+            statements_out: list[Statement] = []
+            story_ids: list[str] = []
+            for article, statements, sig, day in todo:
+                aid = article.article_id
+                story_id = stories[aid]
                 if sig is not None:
-                    for band, bucket in dedup.bands(sig):
-                        band_rows.append({"band": band, "bucket": bucket, "day": day, "article_id": aid})
-                        batch_index.setdefault(bucket, []).append((aid, story_id, sig, day))
+                    for band, bucket in banded[aid]:
+                        band_rows["band"].append(band)
+                        band_rows["bucket"].append(bucket)
+                        band_rows["day"].append(day)
+                        band_rows["article_id"].append(aid)
                 article_rows.append({
                     "article_id": aid, "url": article.url, "source": article.source, "feed_id": article.feed_id,
                     "title": article.title, "published_at": article.published_at,
                     "fetched_at": article.fetched_at or utcnow(), "language": article.language,
-                    "text": article.text, "content_hash": chash, "story_id": story_id,
+                    "text": article.text, "content_hash": article.content_hash, "story_id": story_id,
                     "minhash": [int(x) for x in sig] if sig is not None else None,
                     "word_count": len(article.text.split()), "scorer_version": scorer_version,
                     "statement_count": len(statements),
                 })
-                for st in statements:
-                    row = st.to_dict()
-                    row["story_id"] = story_id
-                    statement_rows.append(row)
+                statements_out.extend(statements)
+                story_ids.extend([story_id] * len(statements))
                 result.story_of[aid] = story_id
                 (result.updated if aid in existing else result.stored).append(aid)
-            if replaced:
-                self._delete_articles(replaced)
-            self._insert("articles", article_rows, _ARTICLE_SCHEMA)
-            self._insert("article_bands", band_rows, _BAND_SCHEMA)
-            self._insert_statements(statement_rows)
+            self._insert("articles", pl.DataFrame(article_rows, schema=_ARTICLE_SCHEMA, orient="row"))
+            self._insert("article_bands", pl.DataFrame(band_rows, schema=_BAND_SCHEMA))
+            self._insert_statements(statement_frame(statements_out, story_ids))
             self.con.execute("COMMIT")
             self.dirty = True
         except BaseException as exc:
@@ -479,65 +610,64 @@ class Store:
                 raise StoreError("Writing a batch of articles failed; nothing of the batch was stored",
                                  str(exc).splitlines()[0]) from None
             raise
-        result.statements = len(statement_rows)
+        result.statements = len(statements_out)
         return result
 
-    def _story_for(self, aid: str, sig: Any, day: Any, batch_index: dict[int, list[tuple[str, str, Any, Any]]]) -> str:
-        if sig is None:
-            return aid
-        buckets = [bucket for _, bucket in dedup.bands(sig)]
-        candidates: dict[str, tuple[str, Any]] = {}
-        if day is not None:
-            lo, hi = day - timedelta(days=dedup.WINDOW_DAYS), day + timedelta(days=dedup.WINDOW_DAYS)
-            rows = self.con.execute(
-                "SELECT DISTINCT a.article_id, a.story_id, a.minhash, a.published_at FROM article_bands b "
-                "JOIN articles a USING (article_id) "
-                "WHERE b.bucket IN (SELECT unnest(?::UBIGINT[])) AND b.day BETWEEN ? AND ? AND b.article_id <> ?",
-                [buckets, lo, hi, aid],
-            ).fetchall()
-        else:
-            rows = self.con.execute(
-                "SELECT DISTINCT a.article_id, a.story_id, a.minhash, a.published_at FROM article_bands b "
-                "JOIN articles a USING (article_id) "
-                "WHERE b.bucket IN (SELECT unnest(?::UBIGINT[])) AND b.day IS NULL AND b.article_id <> ?",
-                [buckets, aid],
-            ).fetchall()
-        for other, story, minhash, _ in rows:
-            candidates[other] = (story, minhash)
-        for bucket in buckets:
-            for other, story, other_sig, other_day in batch_index.get(bucket, []):
-                if other == aid:
-                    continue
-                if day is not None and other_day is not None and abs((other_day - day).days) > dedup.WINDOW_DAYS:
-                    continue
-                if (day is None) != (other_day is None):
-                    continue
-                candidates[other] = (story, other_sig)
-        best, best_sim = aid, 0.0
-        for other, (story, other_sig) in sorted(candidates.items()):
-            if other_sig is None:
+    def _stories_for(self, todo: list[tuple[str, Any, Any]], banded: dict[str, list[tuple[int, int]]]) -> dict[str, str]:
+        """The story id of each (article id, signature, day): the story of the most similar earlier
+        near-duplicate (stored, or earlier in this batch) published within the window, else its own id."""
+        out: dict[str, str] = {}
+        signed = [(aid, sig, day) for aid, sig, day in todo if sig is not None]
+        index: dict[int, list[tuple[str, str, Any, Any]]] = {}
+        if signed:
+            buckets = sorted({bucket for aid, _, _ in signed for _, bucket in banded[aid]})
+            days = [day for _, _, day in signed if day is not None]
+            window = timedelta(days=dedup.WINDOW_DAYS)
+            with self._keys(buckets=buckets):
+                rows = self.con.execute(statement("article_band_candidates"), {
+                    "undated": any(day is None for _, _, day in signed),
+                    "lo": min(days) - window if days else None, "hi": max(days) + window if days else None,
+                }).fetchall()
+            for bucket, other, story, minhash, day in rows:
+                index.setdefault(bucket, []).append((other, story, minhash, day))
+        for aid, sig, day in todo:
+            if sig is None:
+                out[aid] = aid
                 continue
-            sim = dedup.similarity(sig, other_sig)
-            if sim >= dedup.THRESHOLD and sim > best_sim:
-                best, best_sim = story, sim
-        return best
+            own_buckets = [bucket for _, bucket in banded[aid]]
+            candidates: dict[str, tuple[str, Any]] = {}
+            for bucket in own_buckets:
+                for other, story, other_sig, other_day in index.get(bucket, ()):
+                    if other == aid or (day is None) != (other_day is None):
+                        continue
+                    if day is not None and abs((other_day - day).days) > dedup.WINDOW_DAYS:
+                        continue
+                    candidates[other] = (story, other_sig)
+            best, best_sim = aid, 0.0
+            for other, (story, other_sig) in sorted(candidates.items()):
+                if other_sig is None:
+                    continue
+                sim = dedup.similarity(sig, other_sig)
+                if sim >= dedup.THRESHOLD and sim > best_sim:
+                    best, best_sim = story, sim
+            out[aid] = best
+            for bucket in own_buckets:
+                index.setdefault(bucket, []).append((aid, best, sig, day))
+        return out
 
     def _delete_articles(self, ids: list[str]) -> None:
-        for table in ("statements", "article_bands", "articles"):
-            self.con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+        with self._keys(ids=ids):
+            for name in ("derived_mark_articles", "statements_delete", "article_bands_delete", "articles_delete"):
+                self.con.execute(statement(name))
 
-    def _insert(self, table: str, rows: list[dict[str, Any]], schema: dict[str, Any]) -> None:
-        if not rows:
+    def _insert(self, table: str, frame: pl.DataFrame) -> None:
+        if frame.is_empty():
             return
-        frame = pl.DataFrame(rows, schema=schema, orient="row")
         self.con.register("_batch", frame.to_arrow())
         try:
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch")  # our table names only
         finally:
             self.con.unregister("_batch")
-
-    def _insert_statements(self, rows: list[dict[str, Any]]) -> None:
-        self._insert("statements", rows, _STATEMENT_SCHEMA)
 
     def insert_statements(self, frame: pl.DataFrame) -> int:
         """Bulk-insert statement rows given as a DataFrame (benchmarks and tests build stores so)."""
@@ -548,7 +678,9 @@ class Store:
         try:
             self.con.execute("BEGIN TRANSACTION")
             self.con.execute("INSERT INTO statements BY NAME SELECT * FROM _batch")
+            self.con.execute("INSERT INTO derived_pending SELECT DISTINCT story_id, CAST(published_at AS DATE) FROM _batch")
             self.con.execute("COMMIT")
+            self.derived_stale = True
             self.dirty = True
         except duckdb.Error as exc:
             self.con.execute("ROLLBACK")
@@ -566,18 +698,16 @@ class Store:
         if not items:
             return 0
         ids = [aid for aid, _, _ in items]
-        rows = []
-        for aid, story, statements in items:
-            for st in statements:
-                row = st.to_dict()
-                row["story_id"] = story
-                rows.append(row)
+        frame = statement_frame([st for _, _, sts in items for st in sts],
+                                [story for _, story, sts in items for _ in sts])
         counts = pl.DataFrame({"article_id": ids, "n": [len(sts) for _, _, sts in items]},
                               schema={"article_id": pl.Utf8, "n": pl.Int32})
         self.con.execute("BEGIN TRANSACTION")
         try:
-            self.con.execute("DELETE FROM statements WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
-            self._insert_statements(rows)
+            with self._keys(ids=ids):
+                self.con.execute(statement("derived_mark_articles"))
+                self.con.execute(statement("statements_delete"))
+            self._insert_statements(frame)
             self.con.register("_counts", counts.to_arrow())
             self.con.execute(statement("articles_rescored"), {"version": scorer_version})
             self.con.unregister("_counts")
@@ -588,7 +718,7 @@ class Store:
             if isinstance(exc, duckdb.Error):
                 raise StoreError("Rescoring a batch failed; its old statements are kept", str(exc).splitlines()[0]) from None
             raise
-        return len(rows)
+        return frame.height
 
     def iter_articles(self, only_version_not: str | None = None, batch_size: int = 200) -> Iterator[list[dict[str, Any]]]:
         """Stored articles in batches (all, or those scored by another scorer version)."""
@@ -601,10 +731,8 @@ class Store:
         ids = list(ids)
         if not ids:
             return {}
-        rows = self.con.execute(
-            "SELECT article_id, content_hash FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]
-        ).fetchall()
-        return dict(rows)
+        with self._keys(ids=ids):
+            return dict(self.con.execute(statement("articles_existing")).fetchall())
 
     # sources (feeds) ----------------------------------------------------------------------------------
     def ensure_source(self, source_id: str, kind: str, url: str | None, name: str, domain: str | None,
@@ -615,7 +743,8 @@ class Store:
     def source_states(self, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         if not ids:
             return {}
-        df = self.sql(statement("source_states"), {"ids": list(ids)})
+        with self._keys(ids=ids):
+            df = self.sql(statement("source_states"))
         return {row["source_id"]: row for row in df.iter_rows(named=True)}
 
     def update_source(self, source_id: str, *, status: str, now: datetime, error: str | None, etag: str | None,
@@ -627,13 +756,14 @@ class Store:
     def known_urls(self, urls: Sequence[str]) -> set[str]:
         if not urls:
             return set()
-        return set(self.sql(statement("articles_known_urls"), {"urls": list(urls)})["url"].to_list())
+        with self._keys(urls=urls):
+            return {row[0] for row in self.con.execute(statement("articles_known_urls")).fetchall()}
 
     def failed_attempts(self, urls: Sequence[str], reasons: Sequence[str]) -> dict[str, int]:
         if not urls:
             return {}
-        df = self.sql(statement("skipped_attempts"), {"urls": list(urls), "reasons": list(reasons)})
-        return dict(zip(df["item"].to_list(), df["attempts"].to_list()))
+        with self._keys(urls=urls, reasons=reasons):
+            return dict(self.con.execute(statement("skipped_attempts")).fetchall())
 
     # the readers' snapshot ----------------------------------------------------------------------------
     def publish_snapshot(self, target: Path) -> Path:
@@ -690,6 +820,8 @@ class Store:
     # reading ----------------------------------------------------------------------------------------
     def sql(self, query: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> pl.DataFrame:
         """Run any SQL with bound parameters ($name or ?) and return a polars DataFrame."""
+        if self.derived_stale and not self.read_only:
+            self.refresh_derived()
         try:
             rel = self.con.execute(query, params) if params else self.con.execute(query)
             if rel.description is None:

@@ -9,9 +9,8 @@
 -- param: stop DATE = NULL
 -- columns: conflict, topic, actor, day, voices, position, day_statement_id, holder_name, evidence
 SELECT p.conflict, p.topic, p.actor, p.day, p.voices, round(p.position, 4) AS position, p.day_statement_id,
-       s.holder_name, s.evidence
+       p.day_holder AS holder_name, p.day_evidence AS evidence
 FROM position_path($half_life_days, $by) p
-LEFT JOIN statements s ON s.statement_id = p.day_statement_id
 WHERE ($actor IS NULL OR p.actor = $actor)
   AND ($conflict IS NULL OR p.conflict = $conflict)
   AND ($topic IS NULL OR p.topic = $topic)

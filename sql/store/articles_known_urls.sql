@@ -1,2 +1,2 @@
 -- Which of the given canonical URLs are already stored.
-SELECT url FROM articles WHERE url IN (SELECT unnest($urls::VARCHAR[]));
+SELECT url FROM articles WHERE url IN (SELECT k FROM _urls);

@@ -1,5 +1,5 @@
 -- How many times each of the given URLs failed for a reason that may pass.
 SELECT item, count(*) AS attempts
 FROM skipped
-WHERE item IN (SELECT unnest($urls::VARCHAR[])) AND reason IN (SELECT unnest($reasons::VARCHAR[]))
+WHERE item IN (SELECT k FROM _urls) AND reason IN (SELECT k FROM _reasons)
 GROUP BY item;

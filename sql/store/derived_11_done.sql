@@ -1,0 +1,2 @@
+-- Step 11: nothing is pending any more.
+DELETE FROM derived_pending;
