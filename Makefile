@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup browser clean
+.PHONY: run test setup browser bench clean
 
 run: $(STAMP)
 	$(BIN)/tracker poll
@@ -29,6 +29,14 @@ browser:
 		fi; }
 
 setup: $(STAMP)
+
+# The benchmarks of bench/README.md (about 45 minutes on 2 cores; CORPUS=... to point elsewhere).
+CORPUS ?= ../shared/corpus
+bench: $(STAMP)
+	$(BIN)/python bench/throughput.py --corpus $(CORPUS)/mixed.jsonl
+	$(BIN)/python bench/throughput.py --corpus $(CORPUS)/news.jsonl --sides scorer,full,baseline
+	$(BIN)/python bench/memory.py --corpus $(CORPUS)/mixed.jsonl --articles 20000
+	$(BIN)/python bench/store.py
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \

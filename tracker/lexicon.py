@@ -24,7 +24,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "topics.ceasefire": {"terms": "list", "patterns": "list", "inverse_patterns": "list", "weak": "list",
                          "not_topic": "list"},
     "topics.peacekeeping": {"terms": "list", "patterns": "list", "contextual_patterns": "list", "contextual": "list",
-                            "anchors": "list", "not_topic": "list"},
+                            "anchors": "list", "not_topic": "list", "combat": "list"},
     "evaluation": {"verbs": "list", "positive": "list", "negative": "list"},
     "speech": {"verbs": "list", "announce": "list"},
     "predicates.support": {"verbs": "list", "light_verbs": "list", "adjectives": "list", "nouns": "list"},
@@ -79,6 +79,7 @@ class Lexicon:
     inverse_regex: re.Pattern[str]
     contextual_regex: re.Pattern[str]
     anchor_regex: re.Pattern[str]
+    combat_regex: re.Pattern[str]
     speech_verbs: frozenset[str]
     announce_verbs: frozenset[str]
     support_verbs: frozenset[str]
@@ -210,8 +211,8 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
     topic_terms = {name: tuple(sec["terms"]) for name, sec in t.items()}
     topic_patterns = {name: tuple(sec.get("patterns", [])) + tuple(sec.get("inverse_patterns", []))
                       + tuple(sec.get("contextual_patterns", [])) for name, sec in t.items()}
-    for name, pats in list(topic_patterns.items()) + [(f"{n} not_topic", tuple(sec.get("not_topic", [])))
-                                                      for n, sec in t.items()]:
+    for name, pats in list(topic_patterns.items()) + [(f"{n} {key}", tuple(sec.get(key, [])))
+                                                      for n, sec in t.items() for key in ("not_topic", "combat")]:
         for pat in pats:
             try:
                 re.compile(pat)
@@ -239,6 +240,7 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
         contextual_regex=_phrase_regex(pk.get("contextual", []), pk.get("contextual_patterns", [])),
         inverse_regex=_phrase_regex([], [p for sec in t.values() for p in sec.get("inverse_patterns", [])]),
         anchor_regex=_phrase_regex(pk.get("anchors", [])),
+        combat_regex=_phrase_regex([], pk.get("combat", [])),
         speech_verbs=lower(data["speech"]["verbs"]),
         announce_verbs=lower(data["speech"]["announce"]),
         support_verbs=lower(data["predicates"]["support"]["verbs"]),

@@ -36,7 +36,7 @@ from tracker.actors import Gazetteer, fold, name_key
 from tracker.lexicon import Lexicon
 from tracker.models import Article, Holder, Statement, slugify, to_utc
 
-RULES_VERSION = "1.1"
+RULES_VERSION = "1.2"
 MODALITY_WEIGHT = {"firm": 1.0, "conditional": 0.6, "hedged": 0.3}
 
 # Relations along which a stance composes upwards (the topic is an object or complement).
@@ -343,6 +343,11 @@ class Scorer:
                     # country at war (SPEC: "send / deploy troops to the country at war").
                     if not self.lex.anchor_regex.search(anchor_text.replace(m.group(0), " ")) and \
                             not self._at_war_destination(stext[m.end():m.end() + 60]):
+                        continue
+                    # Sent to fight ("forces to the Gulf, sending jets to protect allies", "backstop the
+                    # campaign"): not a force that keeps a peace, unless the sentence itself says so.
+                    if self.lex.combat_regex.search(stext[m.end():m.end() + 100]) and \
+                            not self.lex.anchor_regex.search(stext.replace(m.group(0), " ")):
                         continue
                 span = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
                 if span is None or len(span) == 0:
@@ -651,9 +656,11 @@ class Scorer:
             modality = "hedged"      # "did not rule out sending troops", "would not exclude"
         pol = "support" if polarity > 0 else "oppose"
         if topic == "ceasefire" and pol == "support" and modality == "conditional" and \
-                _PRECONDITION.search(clause_text) and not w.negations and \
-                (w.cue or "").split(" ")[0] not in _CONTINUATION:
-            pol = "oppose"       # "no truce until they withdraw"; but "extend the pause until ..." keeps it
+                any(m.group(0).lower() != "unless" for m in _PRECONDITION.finditer(clause_text)) and \
+                not w.negations and (w.cue or "").split(" ")[0] not in _CONTINUATION:
+            # "no truce until they withdraw"; but "extend the pause until ..." keeps it, and so does an
+            # exception to a truce the holder keeps ("will stop attacks unless they come from there").
+            pol = "oppose"
         if topic == "ceasefire" and pol == "oppose" and modality == "conditional" and \
                 _THREAT_CONDITION.search(clause_text) and not _PRECONDITION.search(clause_text) and \
                 (lex.is_inverse(term) or (w.cue or "").split(" ")[0] in ("extend", "end", "resume", "return", "hold",

@@ -19,7 +19,7 @@ import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -56,6 +56,10 @@ _BAND_SCHEMA: dict[str, Any] = {"band": pl.Int16, "bucket": pl.UInt64, "day": pl
 DERIVED_STEPS = ("derived_01_scope", "derived_02_days_before", "derived_03_voices_delete", "derived_04_voices_insert",
                  "derived_05_days_after", "derived_06_daily_new", "derived_07_touched", "derived_08_daily_delete",
                  "derived_09_daily_insert")
+# A refresh that touches more stories than this (a full build, a rescore of everything) recomputes
+# voices and daily rows in parts of about this many stories, so it stays within the memory limit
+# (at 10 million statements a single pass needs more than the default 4 GB).
+DERIVED_CHUNK_STORIES = 200_000
 # The two daily series tables, by the key of the series ('country' or 'holder').
 SERIES_TABLES = {"country": "series_country_daily", "holder": "series_holder_daily"}
 
@@ -401,11 +405,29 @@ class Store:
         if not pending and not repath:
             self.derived_stale = False
             return 0
+        stories = int(self.con.execute("SELECT count(DISTINCT story_id) FROM derived_pending").fetchone()[0])
+        parts = max(1, -(-stories // DERIVED_CHUNK_STORIES))
+        if parts > 1:
+            # A big refresh (a full build, a rescore of everything): the voices are replaced part by
+            # part, each part in its own transaction, so that no transaction holds millions of new
+            # rows; the days and running positions then follow in one transaction as usual. Safe
+            # to stop anywhere: derived_pending is only cleared at the very end.
+            self._transaction(["derived_01_scope", "derived_pending_before"])
+            for part in range(parts):
+                self._transaction(["derived_03_voices_delete", "derived_04_voices_insert"],
+                                  {"part": part, "parts": parts})
         self.con.execute("BEGIN TRANSACTION")
         try:
             if pending:
                 for name in DERIVED_STEPS:
-                    self._each_series(name)
+                    if name in ("derived_03_voices_delete", "derived_04_voices_insert"):
+                        if parts == 1:
+                            self._each_series(name, {"part": 0, "parts": 1})
+                    elif name == "derived_06_daily_new":
+                        for lo, hi in self._day_ranges(parts):
+                            self._each_series(name, {"lo": lo, "hi": hi})
+                    else:
+                        self._each_series(name)
             if repath:
                 self.con.execute(statement("derived_touch_all"))
             if half_life is not None and (pending or repath):
@@ -419,6 +441,25 @@ class Store:
         self.dirty = True
         self.derived_stale = False
         return pending
+
+    def _transaction(self, steps: Sequence[str], params: Mapping[str, Any] | None = None) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for name in steps:
+                self._each_series(name, params)
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self.con.execute("ROLLBACK")
+            raise StoreError("Refreshing the derived series tables failed; they will be refreshed next time",
+                             str(exc).splitlines()[0]) from None
+
+    def _day_ranges(self, parts: int) -> list[tuple[date, date]]:
+        """The touched days (_ddays) as `parts` runs of consecutive days, each [lo, hi)."""
+        days = [row[0] for row in self.con.execute("SELECT day FROM _ddays ORDER BY day").fetchall()]
+        if not days:
+            return []
+        size = max(1, -(-len(days) // parts))
+        return [(days[i], days[min(i + size, len(days)) - 1] + timedelta(days=1)) for i in range(0, len(days), size)]
 
     def _each_series(self, name: str, params: Mapping[str, Any] | None = None) -> None:
         """Run a derived_* step; one with a {series} placeholder runs once per series table."""

@@ -1,6 +1,8 @@
 -- Step 4: recompute those stories' voices from their statements. A voice's score is the
 -- confidence-weighted mean of the holder's statements in the story; its top statement is the one
 -- with the largest abs(score) * confidence (ties: the largest statement id, so reruns agree).
+-- Runs once per part ($part of $parts, by a hash of the story id), so that a big refresh (a full
+-- build, a rescore of everything) stays within the memory limit; a story is wholly in one part.
 INSERT INTO voices
 SELECT story_id, holder_id, conflict, topic,
        top.holder_name, top.holder_kind, top.country,
@@ -18,6 +20,7 @@ FROM (
                     'holder_kind': holder_kind, 'country': country},
                    (abs(score) * confidence, statement_id))  AS top
     FROM statements
-    WHERE story_id IN (SELECT story_id FROM _dstories) AND published_at IS NOT NULL
+    WHERE story_id IN (SELECT story_id FROM _dstories WHERE hash(story_id) % $parts = $part)
+      AND published_at IS NOT NULL
     GROUP BY story_id, holder_id, conflict, topic
 );

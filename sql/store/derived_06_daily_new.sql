@@ -1,9 +1,11 @@
--- Step 6: recompute the rows of those days, per country and per holder, into _dnew. The range
--- bounds let DuckDB skip row groups outside the touched days (statements arrive roughly in
--- publication order).
-CREATE OR REPLACE TEMP TABLE _dnew AS
+-- Step 6: recompute the rows of those days, per country and per holder, into _dnew. Runs once per
+-- range of touched days [$lo, $hi) (one range unless the refresh is big, as in a full build), so
+-- that memory stays within the limit. The range bounds also let DuckDB skip row groups outside the
+-- touched days (statements arrive roughly in publication order).
+INSERT INTO _dnew
 WITH bounds AS (
     SELECT min(day) AS lo, max(day) + 1 AS hi FROM _ddays
+    WHERE day >= CAST($lo AS DATE) AND day < CAST($hi AS DATE)
 ), pers(per) AS (
     VALUES ('country'), ('holder')
 ), raw AS (
