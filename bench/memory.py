@@ -25,21 +25,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from corpus import read_corpus
+
 CHECKPOINTS = (1_000, 2_000, 5_000, 10_000, 15_000, 20_000, 50_000, 100_000)
 CYCLE = re.compile(r"cycle=\d+ status=\S+ .*? stored=(\d+) statements=(\d+)")
-
-
-def read_corpus(path: Path) -> list[dict[str, Any]]:
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(obj, dict) and isinstance(obj.get("text"), str) and len(obj["text"].split()) >= 80:
-                out.append(obj)
-    return out
 
 
 class Feed:
@@ -95,7 +84,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=20_000, help="stop after this many stored articles")
     ap.add_argument("--per-poll", type=int, default=250, help="articles the feed hands out per request")
     args = ap.parse_args()
-    corpus = read_corpus(args.corpus)
+    corpus = read_corpus(args.corpus, min_words=80)   # article-length texts only
     if not corpus:
         sys.exit(f"no usable articles in {args.corpus}")
     feed = Feed(corpus, args.per_poll)

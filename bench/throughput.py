@@ -30,20 +30,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-
-def read_corpus(path: Path, limit: int | None) -> list[dict[str, Any]]:
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(obj, dict) and isinstance(obj.get("text"), str) and obj["text"].strip():
-                out.append(obj)
-            if limit and len(out) >= limit:
-                break
-    return out
+from corpus import read_corpus  # noqa: E402
 
 
 def rss_mb() -> float:

@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from tracker.datafiles import stamps
 from tracker.errors import DataFileError
 from tracker.models import _UNDECOMPOSABLE, Holder, slugify
 
@@ -750,17 +751,7 @@ def _validate_roles(roles: dict[str, list[Role]]) -> None:
 
 def load(extra: Sequence[Path] = ()) -> Gazetteer:
     """Load the packaged gazetteer plus the user's extra files (their entries win), validated."""
-    return _load_cached(tuple(Path(p) for p in extra), _mtimes(extra))
-
-
-def _mtimes(extra: Sequence[Path]) -> tuple[float, ...]:
-    out = []
-    for p in extra:
-        try:
-            out.append(Path(p).stat().st_mtime)
-        except OSError:
-            out.append(-1.0)
-    return tuple(out)
+    return _load_cached(tuple(Path(p) for p in extra), stamps(extra))
 
 
 @lru_cache(maxsize=4)

@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from tracker.datafiles import stamps
 from tracker.errors import DataFileError
 
 UNKNOWN = "unknown"
@@ -182,17 +183,7 @@ def _parse(path: Path, known_actors: set[str] | None) -> dict[str, Conflict]:
 def load(extra: Sequence[Path] = (), known_actors: Iterable[str] | None = None) -> Registry:
     """The packaged registry plus the user's files (a conflict with an existing id is replaced)."""
     paths = tuple(Path(p) for p in extra)
-    return _load_cached(paths, _mtimes(paths), frozenset(known_actors) if known_actors is not None else None)
-
-
-def _mtimes(paths: Sequence[Path]) -> tuple[float, ...]:
-    out = []
-    for p in paths:
-        try:
-            out.append(p.stat().st_mtime)
-        except OSError:
-            out.append(-1.0)
-    return tuple(out)
+    return _load_cached(paths, stamps(paths), frozenset(known_actors) if known_actors is not None else None)
 
 
 @lru_cache(maxsize=4)

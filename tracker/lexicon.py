@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from tracker.datafiles import stamps
 from tracker.errors import DataFileError
 
 # section -> key -> expected type ("list", "str", "int", "table-list")
@@ -190,13 +191,7 @@ def _read(path: Path) -> dict[str, Any]:
 def load(extra: Sequence[Path] = ()) -> Lexicon:
     """The packaged lexicon with the user's files appended, validated and compiled."""
     paths = tuple(Path(p) for p in extra)
-    stamps = []
-    for p in paths:
-        try:
-            stamps.append(p.stat().st_mtime)
-        except OSError:
-            stamps.append(-1.0)
-    return _load_cached(paths, tuple(stamps))
+    return _load_cached(paths, stamps(paths))
 
 
 @lru_cache(maxsize=4)
