@@ -112,3 +112,21 @@ def test_explain_shows_sentence_cue_and_holder(rt: Runtime, make_article) -> Non
     text = pipeline.explain(rt, art, trace=True)
     assert "Giorgia Meloni" in text and "peacekeeping oppose" in text and "cue:" in text
     assert "topic mentions" in text
+
+
+def test_rescore_reaches_every_article_across_many_batches(rt: Runtime, make_article) -> None:
+    """Regression: rescore streamed the articles while writing on the same connection, which ended the
+    stream after the first batch (64 articles) and still reported "ok". Several batches' worth of
+    articles, all marked as an older scorer version, must all end at the current version."""
+    texts = [f"Diplomats from country number {i} met in Geneva on Tuesday. The Kremlin said Russia rejected "
+             f"the proposal for a 30-day truce in Ukraine, round {i} of the talks. " * 3 for i in range(150)]
+    articles = [make_article(text=t, url=f"https://wire.example/r{i}") for i, t in enumerate(texts)]
+    with rt.open_store() as store:
+        pipeline.ingest(rt, store, articles)
+        store.con.execute("UPDATE articles SET scorer_version = 'old-rules'")
+        report = pipeline.rescore(rt, store, batch_size=16)
+        versions = store.sql("SELECT scorer_version, count(*) AS n FROM articles GROUP BY 1").rows()
+        statements = store.sql("SELECT count(*) FROM statements").item()
+    assert versions == [(rt.scorer.version, 150)]
+    assert report.counts["seen"] == report.counts["updated"] == 150 and report.status == "ok"
+    assert statements >= 150

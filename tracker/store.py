@@ -762,10 +762,17 @@ class Store:
         return frame.height
 
     def iter_articles(self, only_version_not: str | None = None, batch_size: int = 200) -> Iterator[list[dict[str, Any]]]:
-        """Stored articles in batches (all, or those scored by another scorer version)."""
-        reader = self.con.execute(statement("articles_to_rescore"), {"version": only_version_not}).to_arrow_reader(batch_size)
-        for batch in reader:
-            yield pl.from_arrow(batch).to_dicts()  # type: ignore[union-attr]
+        """Stored articles in batches (all, or those scored by another scorer version).
+
+        The ids are read in full first and each page is fetched by id, so the caller may write on this
+        connection between pages: a streamed result would be ended by the first write, and the loop
+        would stop early without an error.
+        """
+        ids = [row[0] for row in self.con.execute(statement("articles_to_rescore"), {"version": only_version_not}).fetchall()]
+        for start in range(0, len(ids), batch_size):
+            with self._keys(ids=ids[start:start + batch_size]):
+                page = self.sql(statement("articles_by_ids"))
+            yield page.to_dicts()
 
     def known_articles(self, ids: Iterable[str]) -> dict[str, str]:
         """content_hash of the given article ids that are already stored."""
