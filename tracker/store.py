@@ -886,12 +886,6 @@ class Store:
         q = queries[name]
         return self.sql(q.sql, q.bind(params, self.settings))
 
-    def iter_batches(self, query: str, params: Sequence[Any] | None = None, batch_size: int = 100_000) -> Iterator[Any]:
-        """Stream a query's result as Arrow record batches (exports of any size in flat memory)."""
-        rel = self.con.execute(query, params or [])
-        reader = rel.to_arrow_reader(batch_size)
-        yield from reader
-
     def export_parquet(self, folder: Path) -> dict[str, int]:
         """statements/ and articles/ as Parquet under folder, Hive-partitioned by month=YYYY-MM.
 
