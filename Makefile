@@ -4,9 +4,10 @@
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
+CORPUS ?= ../shared/corpus
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup browser bench clean
+.PHONY: run test setup browser bench train eval clean
 
 run: $(STAMP)
 	$(BIN)/tracker poll
@@ -30,8 +31,16 @@ browser:
 
 setup: $(STAMP)
 
+# The learned decision: `make train` refits it (fixed seed) on the labelled real articles of
+# $(CORPUS) and our passages in tracker/data/training, prints cross-validated and held-out figures and
+# writes tracker/data/model/decision.json; `make eval` prints the figures of the scorer as shipped.
+train: $(STAMP)
+	$(BIN)/tracker train --corpus $(CORPUS)
+
+eval: $(STAMP)
+	$(BIN)/tracker eval --corpus $(CORPUS)
+
 # The benchmarks of bench/README.md (about 45 minutes on 2 cores; CORPUS=... to point elsewhere).
-CORPUS ?= ../shared/corpus
 bench: $(STAMP)
 	$(BIN)/python bench/throughput.py --corpus $(CORPUS)/mixed.jsonl
 	$(BIN)/python bench/throughput.py --corpus $(CORPUS)/news.jsonl --sides scorer,full,baseline

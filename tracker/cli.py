@@ -49,6 +49,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
             "tracker run --feed https://example.com/rss.xml --interval 600"),
     "poll": ("Run one poll cycle over every configured feed, store what is new, and exit.",
              "tracker poll --db data/tracker.duckdb"),
+    "train": ("Train the learned decision on the labelled real articles and our passages; print held-out figures.",
+              "tracker train --corpus ../shared/corpus"),
+    "eval": ("Measure the scorer on labelled real text (precision, recall, F1), beside rules alone and VADER.",
+             "tracker eval --corpus ../shared/corpus"),
     "feeds": ("List, add or remove the feeds in your config file (tracker.toml).",
               "tracker feeds add https://example.com/world/rss.xml --name \"Example World\" --interval 900"),
 }
@@ -170,6 +174,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("article", help="a .txt/.html/.json/.jsonl file (first article) or an article id or URL in the store")
     p.add_argument("--published", help="the article's date, when the file does not say (YYYY-MM-DD)")
     p.add_argument("--trace", action="store_true", help="also show topic mentions that produced no statement, and why")
+
+    p = add("train")
+    p.add_argument("--corpus", default="../shared/corpus", help="folder with train_labels.jsonl, news.jsonl (and dev, extra)")
+    p.add_argument("--out", help="where to write the model (default: the package's tracker/data/model/decision.json)")
+
+    p = add("eval")
+    p.add_argument("--corpus", default="../shared/corpus", help="folder with the labelled corpus files")
+    p.add_argument("--no-baseline", action="store_true", help="skip the VADER baseline (it parses every article whole)")
 
     p = add("runs")
     _table_args(p)
@@ -574,11 +586,38 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     return 0
 
 
+def _corpus(args: argparse.Namespace) -> Path:
+    corpus = Path(args.corpus)
+    if not corpus.is_dir():
+        raise InputError(f"No corpus folder at {corpus}",
+                         hint="pass --corpus with the folder that holds train_labels.jsonl and news.jsonl")
+    return corpus
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from importlib import resources
+
+    from tracker.api import _runtime
+    from tracker.learned import model, report
+
+    out = Path(args.out) if args.out else Path(str(resources.files("tracker").joinpath(model.PACKAGED)))
+    report.run_training(_runtime(_settings(args)), _corpus(args), out, print)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from tracker.api import _runtime
+    from tracker.learned import report
+
+    report.run_eval(_runtime(_settings(args)), _corpus(args), print, baseline=not args.no_baseline)
+    return 0
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init, "ingest": cmd_ingest, "positions": cmd_positions, "trend": cmd_trend, "shifts": cmd_shifts,
     "evidence": cmd_evidence, "sql": cmd_sql, "export": cmd_export, "score": cmd_score, "explain": cmd_explain,
     "runs": cmd_runs, "run": cmd_run, "poll": cmd_poll, "feeds": cmd_feeds, "plot": cmd_plot, "report": cmd_report,
-    "rescore": cmd_rescore,
+    "rescore": cmd_rescore, "train": cmd_train, "eval": cmd_eval,
 }
 
 if __name__ == "__main__":

@@ -60,7 +60,20 @@ class Runtime:
     def scorer(self) -> Any:
         from tracker.stance import Scorer
 
-        return Scorer(self.nlp, self.gazetteer, self.registry, self.lexicon)
+        return Scorer(self.nlp, self.gazetteer, self.registry, self.lexicon, decider=self.decider)
+
+    @cached_property
+    def decider(self) -> Any:
+        """The learned decision with the packaged model; None (rules alone, with a warning) without one."""
+        from tracker.learned import model, resources
+        from tracker.learned.decide import Decider
+
+        trained = model.load()
+        if trained is None:
+            log.warning("no trained model in the package (tracker/%s): scoring with the rules alone; "
+                        "`make train` builds it", model.PACKAGED)
+            return None
+        return Decider(self.gazetteer, self.lexicon, resources.load(), trained)
 
     def reference(self) -> tuple[str, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         """The gazetteer and registry as frames for the store's actors, actor_roles and conflicts tables."""

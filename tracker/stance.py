@@ -33,6 +33,7 @@ from tracker import conflicts as conflicts_mod
 from tracker import hygiene
 from tracker.hygiene import Offsets
 from tracker.actors import Gazetteer, fold, name_key
+from tracker.learned.decide import Decider, inputs_for
 from tracker.lexicon import Lexicon
 from tracker.models import Article, Holder, Statement, slugify, to_utc
 
@@ -183,6 +184,7 @@ class Plan:
     blocks: list[hygiene.Block]
     hits: list[int]
     parse: list[int]
+    near: list[int]         # the paragraphs within reach of a topic (what the fast path parses)
 
 
 @dataclass
@@ -233,8 +235,9 @@ class Scorer:
     """Scores articles into statements. Heavy objects (pipeline, gazetteer, lexicon) are passed in."""
 
     def __init__(self, nlp: Any, gazetteer: Gazetteer, registry: conflicts_mod.Registry, lexicon: Lexicon,
-                 sentiment: Any = None) -> None:
+                 sentiment: Any = None, decider: Decider | None = None) -> None:
         self.nlp = nlp
+        self.decider = decider
         self.gaz = gazetteer
         self.registry = registry
         self.lex = lexicon
@@ -249,6 +252,8 @@ class Scorer:
         meta = getattr(nlp, "meta", {}) or {}
         self.version = (f"rules-{RULES_VERSION}+lex-{lexicon.digest}+gaz-{gazetteer.digest[:10]}"
                         f"+{meta.get('name', 'model')}-{meta.get('version', '?')}")
+        if decider is not None:
+            self.version += f"+{decider.version}"
 
     # public ----------------------------------------------------------------------------------------
     def score_text(self, text: str, published: datetime | date | str | None = None, title: str | None = None,
@@ -275,12 +280,22 @@ class Scorer:
         blocks = [b for b in hygiene.blocks(article.text, self.lex) if not b.boilerplate]
         hits = [i for i, b in enumerate(blocks) if self.lex.any_topic.search(b.parse_text)]
         if not hits:
-            return Plan(article, blocks, [], [])
-        if fast:
-            parse = sorted({j for i in hits for j in (i - 1, i) if j >= 0})
-        else:
-            parse = list(range(len(blocks)))
-        return Plan(article, blocks, hits, parse)
+            return Plan(article, blocks, [], [], [])
+        # Within reach of a topic: the hit, the paragraph before (its speaker) and, for the learned
+        # decision, the one after ("Moscow rejected the proposal" refers back) and any that words a
+        # topic only as the model reads it. Only these are parsed on the fast path, and only these
+        # are read on either path, so both give the same statements.
+        reach = (-1, 0, 1) if self.decider is not None else (-1, 0)
+        near = sorted({j for i in hits for j in (i + d for d in reach) if 0 <= j < len(blocks)} |
+                      self._learned_blocks(blocks))
+        return Plan(article, blocks, hits, near if fast else list(range(len(blocks))), near)
+
+    def _learned_blocks(self, blocks: list[hygiene.Block]) -> set[int]:
+        """Paragraphs of an on-topic article that word a topic only as the learned decision reads it
+        ("vowed to press ahead with the war", "assurance troops"): parsed for its candidates."""
+        if self.decider is None:
+            return set()
+        return {i for i, b in enumerate(blocks) if self.decider.reaches(b.parse_text)}
 
     def _score_batch(self, batch: list[Article], fast: bool) -> Iterator[tuple[Article, list[Statement]]]:
         plans = [self.plan(a, fast) for a in batch]
@@ -327,7 +342,26 @@ class Scorer:
                 anchor_text += " peacekeeping"      # the article is about a force: its troop talk is too
             for sent in doc.sents:
                 candidates.extend(self._sentence(sent, doc, block, bctx, quotes, speakers, anchor_text, on))
+        if self.decider is not None:
+            candidates.extend(self._learned(plan, parsed, ctx, candidates, on))
         return self._finish(art, candidates, plan, ctx, on)
+
+    def _learned(self, plan: Plan, parsed: dict[int, Any], ctx: Context, rules: list[Candidate],
+                 on: date | None) -> list[Candidate]:
+        """What the learned decision adds where the rules said nothing (tracker/learned/decide.py)."""
+        assert self.decider is not None
+        art = plan.article
+        persons = [(m.start, h, m.gender) for m in ctx.mentions if m.kind == "person"
+                   for h in [self.gaz.holder(m.actor_id, on)] if h is not None]
+        inputs = inputs_for([(i, parsed[i], plan.blocks[i]) for i in plan.near], on, art.text, art.title, persons)
+        found = self.decider.candidates(art.article_id, inputs)
+        said = [(c.holder.holder_id, c.holder.country, c.topic, c.polarity) for c in rules]
+        out = []
+        for d in self.decider.decide(found, art.text, said):
+            evidence = " ".join(art.text[d.sent_start:d.sent_end].split())
+            out.append(Candidate(d.holder, d.topic, d.polarity, d.modality, d.confidence, d.attribution, d.cue,
+                                 d.sent_start, d.sent_end, evidence, (d.sent_start, d.sent_end)))
+        return out
 
     def _sentence(self, sent: Any, doc: Any, block: hygiene.Block, ctx: Context, quotes: list[tuple[int, int]],
                   speakers: dict[int, list[tuple[Holder, str]]], anchor_text: str, on: date | None) -> list[Candidate]:

@@ -1,0 +1,216 @@
+"""Candidates for the learned decision: a holder and a topic reference in one parsed sentence.
+
+The rules find a stance only along the dependency paths they know; candidates are generated widely
+so that a trained model can judge what the rules do not reach. A candidate is a resolvable holder
+(a gazetteer name, or "he"/"she" resolved to the last fitting person) and a topic reference in the
+same sentence: a lexicon term, one of the extra wordings of decide.toml ("freeze the war along the
+front line", "assurance troops"), or a definite noun phrase that refers back to a topic named a few
+sentences earlier ("Moscow rejected the proposal"). The features are computed here too, while the
+parse is alive (the scorer parses inside a memory zone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable, Sequence
+
+from tracker.actors import Gazetteer
+from tracker.learned.features import features
+from tracker.learned.resources import TOPICS, DecideData
+from tracker.lexicon import Lexicon
+from tracker.models import Holder
+
+_PERSON_PRONOUNS = {"he": "m", "she": "f"}
+
+
+@dataclass(frozen=True)
+class TopicRef:
+    topic: str
+    tok: Any            # the token that names or refers to the topic
+    term: str
+    via: str            # "term" (lexicon), "extra" (decide.toml wording), "anaphor" (refers back)
+    back: int = 0       # for an anaphor: sentences back to the topic it refers to
+    echoed: bool = False  # for an anaphor: its noun was used in the sentence it refers to
+
+
+@dataclass(frozen=True)
+class HolderRef:
+    holder: Holder
+    tok: Any
+    how: str            # "named" or "pronoun"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One (sentence, holder, topic) the model will judge; plain values only, the parse is gone."""
+
+    sent_start: int
+    sent_end: int
+    holder: Holder
+    topic: str
+    via: str
+    how: str
+    in_quote: bool
+    features: tuple[str, ...]
+    cue: str
+
+
+@dataclass
+class Sentence:
+    span: Any
+    start: int          # article offsets
+    end: int
+
+
+@dataclass
+class Inputs:
+    """What candidate generation reads of one article: its parsed sentences in text order (runs of
+    adjacent parsed paragraphs are marked by `gap_before`), its date and the people named in it."""
+
+    sentences: list[tuple[Sentence, bool]]     # (sentence, gap_before)
+    on: date | None
+    text: str
+    title: str | None
+    persons: Sequence[tuple[int, Holder, str | None]]   # (article offset, holder, gender) from the gazetteer scan
+
+
+def generate(inputs: Inputs, gaz: Gazetteer, lex: Lexicon, data: DecideData) -> list[Candidate]:
+    """Every candidate of an article, each with its features."""
+    force_named = bool(lex.anchor_regex.search(inputs.text + " " + (inputs.title or "")))
+    recent: dict[str, tuple[int, set[str]]] = {}      # topic -> (sentence number, lemmas of that sentence)
+    persons = sorted(inputs.persons, key=lambda p: p[0])
+    out: list[Candidate] = []
+    for n, (sent, gap) in enumerate(inputs.sentences):
+        if gap:
+            recent.clear()
+        refs = _topic_refs(sent, lex, data, force_named, recent, n)
+        holders = _holders(sent, gaz, inputs.on, persons)
+        persons = persons + [(_pos(sent, h.tok), h.holder, gaz.gender(h.holder.holder_id))
+                             for h in holders if h.how == "named" and h.holder.kind == "person"]
+        persons.sort(key=lambda p: p[0])
+        lemmas = {t.lemma_.lower() for t in sent.span}
+        for ref in refs:
+            recent[ref.topic] = (n, lemmas)
+        for topic in TOPICS:
+            mine = [r for r in refs if r.topic == topic]
+            if not mine:
+                continue
+            for h in holders:
+                ref = min(mine, key=lambda r: abs(r.tok.i - h.tok.i))
+                feats = features(sent.span, h, ref, mine, holders, lex, data)
+                out.append(Candidate(sent.start, sent.end, h.holder, topic, ref.via, h.how,
+                                     _in_quote(sent.span), tuple(feats), _cue(ref, h)))
+    return out
+
+
+def _topic_refs(sent: Sentence, lex: Lexicon, data: DecideData, force_named: bool,
+                recent: dict[str, tuple[int, set[str]]], n: int) -> list[TopicRef]:
+    span = sent.span
+    text = span.text
+    refs: list[TopicRef] = []
+    for topic in TOPICS:
+        for via, regex in (("term", lex.topic_regex[topic]), ("extra", data.topic_regex[topic])):
+            for m in regex.finditer(text):
+                term = " ".join(m.group(0).lower().split())
+                if via == "term" and lex.not_topic(topic, text, m.start(), m.end()):
+                    continue
+                # Troops are a peacekeeping topic only in an article that names a force or mission
+                # somewhere; elsewhere "deploying troops to the region" is a war's build-up.
+                if topic == "peacekeeping" and not force_named and (via == "extra" or lex.is_contextual(term)):
+                    continue
+                tok = _token_at(span, m.start(), m.end())
+                if tok is not None:
+                    refs.append(TopicRef(topic, tok, term, via))
+    named = {r.topic for r in refs}
+    for topic, (k, lemmas) in recent.items():
+        back = n - k
+        if topic in named or back > data.reach_sentences:
+            continue
+        for tok in span:
+            if _refers_back(tok, topic, data):
+                refs.append(TopicRef(topic, tok, tok.lemma_.lower(), "anaphor", back, tok.lemma_.lower() in lemmas))
+                break
+    return refs
+
+
+def _refers_back(tok: Any, topic: str, data: DecideData) -> bool:
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "PRON" and lemma == "it":
+        return tok.dep_ in ("dobj", "nsubjpass", "pobj")
+    if tok.pos_ != "NOUN" or lemma not in data.anaphors[topic]:
+        return False
+    return any(c.dep_ in ("det", "poss") and c.lower_ in data.determiners for c in tok.children)
+
+
+def _token_at(span: Any, start: int, end: int) -> Any:
+    """The syntactic head of the tokens covering span.text[start:end]."""
+    toks = [t for t in span if t.idx - span.start_char < end and t.idx + len(t) - span.start_char > start]
+    if not toks:
+        return None
+    inside = set(t.i for t in toks)
+    heads = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+    return heads[0] if heads else toks[0]
+
+
+def _holders(sent: Sentence, gaz: Gazetteer, on: date | None,
+             persons: Sequence[tuple[int, Holder, str | None]]) -> list[HolderRef]:
+    out: dict[str, HolderRef] = {}
+    span = sent.span
+    for ent in span.ents:
+        h = _resolve(ent, gaz, on)
+        if h is not None and h.holder_id not in out:
+            out[h.holder_id] = HolderRef(h, ent.root, "named")
+    for tok in span:
+        gender = _PERSON_PRONOUNS.get(tok.lower_)
+        if gender and tok.dep_ in ("nsubj", "nsubjpass"):
+            h = _last_person(_pos(sent, tok), gender, persons, gaz)
+            if h is not None and h.holder_id not in out:
+                out[h.holder_id] = HolderRef(h, tok, "pronoun")
+    return list(out.values())
+
+
+def _pos(sent: Sentence, tok: Any) -> int:
+    """A token's article offset (close enough for ordering mentions)."""
+    return sent.start + tok.idx - sent.span.start_char
+
+
+def _resolve(ent: Any, gaz: Gazetteer, on: date | None) -> Holder | None:
+    ent_id = ent.ent_id_
+    if not ent_id:
+        return None
+    if ent_id.startswith("?"):
+        r = gaz.resolve(ent.text, on=on)
+        return r.holder if r is not None else None
+    return gaz.holder(ent_id, on)
+
+
+def _last_person(pos: int, gender: str, persons: Sequence[tuple[int, Holder, str | None]],
+                 gaz: Gazetteer) -> Holder | None:
+    for start, holder, g in reversed(persons):
+        if start < pos and g in (gender, None):
+            return holder
+    return None
+
+
+def _in_quote(span: Any) -> bool:
+    return any(ch in span.text for ch in ('"', "\u201c", "\u201d"))
+
+
+def _cue(ref: TopicRef, h: HolderRef) -> str:
+    head = ref.tok.head.lemma_.lower() if ref.tok.head.i != ref.tok.i else ""
+    return f"learned: {head + ' ' if head else ''}{ref.term}"
+
+
+def sentences_of(parsed: Iterable[tuple[int, Any, Any]]) -> list[tuple[Sentence, bool]]:
+    """Sentences of parsed paragraphs (index, doc, block) in order, each marked when a paragraph that
+    was not parsed lies between it and the one before."""
+    out: list[tuple[Sentence, bool]] = []
+    last = None
+    for i, doc, block in sorted(parsed, key=lambda x: x[0]):
+        gap = last is not None and i != last + 1
+        for k, s in enumerate(doc.sents):
+            out.append((Sentence(s, block.at(s.start_char), block.at(max(s.end_char - 1, s.start_char)) + 1),
+                        gap and k == 0))
+        last = i
+    return out
