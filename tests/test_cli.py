@@ -82,3 +82,97 @@ def test_score_reads_jsonl_and_writes_statements_without_a_store(tmp_path: Path)
     assert out and out[0]["article_id"] == "x1" and out[0]["holder_id"] == "person:giorgia-meloni"
     assert "bad_json" in res.stderr
     assert not (tmp_path / "data").exists()
+
+
+# --- errors that say what was wrong and what to do (issue 11, item 6) ------------------------------
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built by `tracker ingest --samples`, for the commands that read one."""
+    folder = tmp_path_factory.mktemp("cli_store")
+    db = folder / "tracker.duckdb"
+    res = run("ingest", "--samples", "--db", str(db), cwd=folder)
+    assert res.returncode == 0, res.stderr
+    return db
+
+
+def _fails_clearly(res: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert res.returncode != 0, res.stdout
+    assert res.stdout == "" and "Traceback" not in res.stderr, res.stderr
+    assert "error:" in res.stderr and "Try:" in res.stderr, res.stderr
+    for w in words:
+        assert w in res.stderr, (w, res.stderr)
+
+
+def test_a_bad_date_names_the_option_not_the_sql(sample_store: Path, tmp_path: Path) -> None:
+    res = run("positions", "--as-of", "2025-13-45", "--db", str(sample_store), cwd=tmp_path)
+    _fails_clearly(res, "--as-of", "'2025-13-45'", "YYYY-MM-DD")
+    assert "LINE" not in res.stderr and "check the SQL" not in res.stderr and "Conversion" not in res.stderr
+    res = run("evidence", "--country", "RUS", "--day", "yesterday", "--db", str(sample_store), cwd=tmp_path)
+    _fails_clearly(res, "--day", "'yesterday'")
+
+
+def test_a_country_name_is_accepted_where_a_code_is(sample_store: Path, tmp_path: Path) -> None:
+    by_code = run("positions", "--country", "RUS", "--format", "json", "--db", str(sample_store), cwd=tmp_path)
+    by_name = run("positions", "--country", "Russia", "--format", "json", "--db", str(sample_store), cwd=tmp_path)
+    assert by_code.returncode == 0 and by_name.returncode == 0, by_name.stderr
+    assert json.loads(by_name.stdout) == json.loads(by_code.stdout) != []
+    ev = run("evidence", "--country", "russia", "--format", "csv", "--db", str(sample_store), cwd=tmp_path)
+    assert ev.returncode == 0 and len(ev.stdout.splitlines()) > 1
+
+
+def test_an_unknown_country_is_an_error_with_the_closest_names(sample_store: Path, tmp_path: Path) -> None:
+    res = run("positions", "--country", "XYZ", "--db", str(sample_store), cwd=tmp_path)
+    _fails_clearly(res, "Unknown country 'XYZ'", "ISO3")
+    res = run("shifts", "--country", "Itlay", "--db", str(sample_store), cwd=tmp_path)
+    _fails_clearly(res, "Unknown country 'Itlay'", "Italy (ITA)")
+
+
+def test_an_unknown_conflict_suggests_the_closest_id(sample_store: Path, tmp_path: Path) -> None:
+    res = run("positions", "--conflict", "ukraine", "--db", str(sample_store), cwd=tmp_path)
+    _fails_clearly(res, "Unknown conflict 'ukraine'", "'russia-ukraine'", "israel-hamas")
+
+
+def test_plot_of_an_unknown_actor_fails_before_drawing(sample_store: Path, tmp_path: Path) -> None:
+    res = run("plot", "XYZ", "--out", str(tmp_path / "x.png"), "--db", str(sample_store), cwd=tmp_path)
+    _fails_clearly(res, "XYZ")
+    assert not (tmp_path / "x.png").exists() and not (tmp_path / "x.svg").exists()
+    res = run("plot", "ISL", "--out", str(tmp_path / "y.png"), "--db", str(sample_store), cwd=tmp_path)
+    _fails_clearly(res, "Nothing to draw for ISL")
+    assert not (tmp_path / "y.png").exists()
+
+
+def test_ingest_of_a_missing_file_fails_without_creating_a_store(tmp_path: Path) -> None:
+    res = run("ingest", "missing.jsonl", cwd=tmp_path)
+    _fails_clearly(res, "No such file or folder: missing.jsonl")
+    assert not (tmp_path / "data").exists()
+
+
+def test_score_of_a_missing_file_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    res = run("score", "missing.jsonl", cwd=tmp_path)
+    _fails_clearly(res, "No such file: missing.jsonl")
+
+
+def test_sql_csv_writes_list_columns_as_json(sample_store: Path, tmp_path: Path) -> None:
+    for table in ("articles", "conflicts", "actors"):
+        res = run("sql", f"SELECT * FROM {table} LIMIT 3", "--format", "csv", "--db", str(sample_store), cwd=tmp_path)
+        assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+        assert len(res.stdout.splitlines()) >= 2
+    res = run("sql", "SELECT conflict_id, parties FROM conflicts WHERE conflict_id = 'russia-ukraine'",
+              "--format", "csv", "--db", str(sample_store), cwd=tmp_path)
+    assert '"[""state:RUS"", ""state:UKR""]"' in res.stdout
+
+
+def test_explain_of_a_short_file_says_it_is_too_short(tmp_path: Path) -> None:
+    short = tmp_path / "short.txt"
+    short.write_text("Italy will not send soldiers to Ukraine, Meloni said.\n")
+    res = run("explain", str(short), "--published", "2025-03-15", cwd=tmp_path)
+    _fails_clearly(res, "short.txt", "too short", "tracker score")
+    assert "No article found" not in res.stderr
+
+
+def test_a_failed_query_hint_names_a_command_that_lists_the_tables(sample_store: Path, tmp_path: Path) -> None:
+    res = run("sql", "SELECT * FROM nosuchtable", "--db", str(sample_store), cwd=tmp_path)
+    _fails_clearly(res, "SHOW TABLES")
+    listed = run("sql", "SHOW TABLES", "--format", "csv", "--db", str(sample_store), cwd=tmp_path)
+    assert listed.returncode == 0 and "positions" in listed.stdout and "statements" in listed.stdout

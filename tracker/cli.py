@@ -60,7 +60,7 @@ def _out(df: Any, fmt: str, limit: int | None = None) -> None:
     if limit is not None and df.height > limit:
         df = df.head(limit)
     if fmt == "csv":
-        sys.stdout.write(df.write_csv())
+        sys.stdout.write(_flat(df).write_csv())
     elif fmt == "json":
         sys.stdout.write(df.write_json() + "\n")
     elif fmt == "jsonl":
@@ -74,6 +74,17 @@ def _out(df: Any, fmt: str, limit: int | None = None) -> None:
                        tbl_hide_dataframe_shape=True, tbl_width_chars=max(width, 100), tbl_formatting="ASCII_MARKDOWN",
                        float_precision=3):
             print(df)
+
+
+def _flat(df: Any) -> Any:
+    """Nested columns (lists, structs) as JSON text, since CSV holds only flat values."""
+    import polars as pl
+
+    nested = [c for c, t in df.schema.items() if t.is_nested() or t == pl.Object]
+    if not nested:
+        return df
+    return df.with_columns(pl.Series(c, [None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+                                         for v in df[c].to_list()], dtype=pl.Utf8) for c in nested)
 
 
 def _table_args(p: argparse.ArgumentParser) -> None:
@@ -276,6 +287,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         paths.append(str(resources.files("tracker").joinpath("data/samples/articles.jsonl")))
     if not paths:
         raise InputError("Nothing to ingest", hint="give files or folders, or --samples for the bundled articles")
+    _check_inputs(paths)
     runtime = _runtime(_settings(args))
     store = runtime.open_store(read_only=False)
     try:
@@ -298,6 +310,21 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0 if report.status == "ok" else 1
 
 
+def _check_inputs(paths: Sequence[str]) -> None:
+    """Stop before anything is opened or created when an input file or folder does not exist."""
+    from tracker.files import SUFFIXES
+
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise InputError(f"No such file or folder: {', '.join(missing)}", "Nothing was read and no store was touched.",
+                         "check the path (files or folders of " + ", ".join(SUFFIXES) + ")")
+    for p in paths:
+        if Path(p).is_file() and Path(p).suffix.lower() not in SUFFIXES:
+            raise InputError(f"Cannot read {p}: unsupported file type {Path(p).suffix or '(none)'!r}",
+                             "Nothing was read and no store was touched.",
+                             "give " + ", ".join(SUFFIXES) + " files, or folders holding them")
+
+
 def cmd_positions(args: argparse.Namespace) -> int:
     by = "holder" if args.by_holder else "country"
     with _open(args) as t:
@@ -311,25 +338,10 @@ def cmd_positions(args: argparse.Namespace) -> int:
     return 0
 
 
-def _who(args: argparse.Namespace, t: Any) -> dict[str, str]:
-    who = args.who
-    if ":" in who:
-        return {"holder": who}
-    if len(who) in (2, 3) and who.isupper() or who.upper() in ("EU", "NATO", "UN", "AU", "OSCE"):
-        return {"country": who.upper()}
-    r = t.runtime.gazetteer.resolve(who, on=date.today())
-    if r is None:
-        raise InputError(f"Cannot tell who {who!r} is",
-                         hint="give an ISO3 code (ITA), a holder id (person:giorgia-meloni) or a name in the gazetteer")
-    if r.holder.kind == "state":
-        return {"country": r.holder.country or ""}
-    return {"holder": r.holder.holder_id}
-
-
 def cmd_trend(args: argparse.Namespace) -> int:
     with _open(args) as t:
         df = t.timeseries(topic=args.topic, conflict=args.conflict, freq=args.freq, start=args.start,
-                          stop=args.stop, **_who(args, t))
+                          stop=args.stop, **t.actor(args.who))
     cols = ["period", "conflict", "topic", "actor", "statements", "voices", "stories", "sources", "mean_score",
             "top_evidence"]
     _out(df.select(cols) if args.format == "table" else df, args.format, args.limit)
@@ -381,8 +393,12 @@ def cmd_score(args: argparse.Namespace) -> int:
     from tracker import pipeline
     from tracker.api import _runtime
 
+    for f in args.files:
+        if not Path(f).is_file():
+            raise InputError(f"No such file: {f}", "Nothing was scored.",
+                             "give JSONL files (one article object per line), or pipe them on stdin")
     runtime = _runtime(_settings(args))
-    streams = [Path(f).open(encoding="utf-8") for f in args.files] if args.files else [sys.stdin]
+    streams = [Path(f).open(encoding="utf-8", errors="replace") for f in args.files] if args.files else [sys.stdin]
     counts = {"articles": 0, "statements": 0, "skipped": 0}
 
     def lines() -> Any:
@@ -419,12 +435,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
     article = None
     p = Path(args.article)
     if p.exists():
+        skips: list[files.Skip] = []
         for item in files.read_paths([p]):
             if isinstance(item, files.Skip):
-                print(f"note: {item.item}: {item.reason} ({item.detail})", file=sys.stderr)
+                skips.append(item)
                 continue
             article = item
             break
+        if article is None:
+            reasons = "; ".join(f"{s.item}: {s.reason.replace('_', ' ')} ({s.detail})" for s in skips[:3])
+            raise InputError(f"No article could be read from {args.article}", reasons or "The file holds no article.",
+                             "give the whole article (the scorer needs at least 40 words of English); to score a "
+                             "sentence or two, pipe a JSON line into `tracker score`")
     else:
         store = runtime.open_store(read_only=True)
         try:
@@ -432,8 +454,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         finally:
             store.close()
     if article is None:
-        raise InputError(f"No article found in {args.article!r}",
-                         hint="give a readable article file, or an article id or URL that is in the store")
+        raise InputError(f"No article {args.article!r}: not a file, nor an article id or URL in the store",
+                         hint="give an article file, or an id from `tracker sql \"SELECT article_id, input_id, url "
+                              "FROM articles\"`")
     if args.published:
         from dataclasses import replace
 
@@ -480,12 +503,7 @@ def _progress(what: str) -> Callable[[int, int], None]:
 
 def cmd_plot(args: argparse.Namespace) -> int:
     with _open(args) as t:
-        actors = []
-        for who in args.who:
-            args.who = who
-            kind = _who(args, t)
-            actors.append(kind.get("holder") or kind.get("country"))
-        written = t.plot(actors, args.out, topic=args.topic, conflict=args.conflict, start=args.start)
+        written = t.plot(args.who, args.out, topic=args.topic, conflict=args.conflict, start=args.start)
     for p in written:
         print(p)
     return 0

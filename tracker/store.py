@@ -876,7 +876,9 @@ class Store:
                 return pl.DataFrame()
             return rel.pl()
         except duckdb.Error as exc:
-            raise StoreError("The query failed", str(exc).strip(), "check the SQL; `tracker sql` shows tables and views") from None
+            raise StoreError("The query failed", str(exc).strip(),
+                             "check the SQL; `tracker sql \"SHOW TABLES\"` lists the tables and views, "
+                             "`tracker sql \"DESCRIBE statements\"` the columns of one") from None
 
     def query(self, name: str, **params: Any) -> pl.DataFrame:
         """Run a named query of sql/queries with its documented parameters."""
@@ -884,7 +886,13 @@ class Store:
         if name not in queries:
             raise StoreError(f"No named query '{name}'", f"Available: {', '.join(sorted(queries))}.")
         q = queries[name]
-        return self.sql(q.sql, q.bind(params, self.settings))
+        try:
+            return self.sql(q.sql, q.bind(params, self.settings))
+        except StoreError as exc:
+            if exc.title != "The query failed":
+                raise
+            raise StoreError(f"The {name} query failed", exc.detail,
+                             "check the values given to it (dates as YYYY-MM-DD, numbers as numbers)") from None
 
     def export_parquet(self, folder: Path) -> dict[str, int]:
         """statements/ and articles/ as Parquet under folder, Hive-partitioned by month=YYYY-MM.
