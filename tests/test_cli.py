@@ -176,3 +176,21 @@ def test_a_failed_query_hint_names_a_command_that_lists_the_tables(sample_store:
     _fails_clearly(res, "SHOW TABLES")
     listed = run("sql", "SHOW TABLES", "--format", "csv", "--db", str(sample_store), cwd=tmp_path)
     assert listed.returncode == 0 and "positions" in listed.stdout and "statements" in listed.stdout
+
+
+# --- the input's own id names an article (issue 11, item 3) ----------------------------------------
+
+def test_an_article_is_named_by_its_input_id_in_explain_and_evidence(sample_store: Path, tmp_path: Path) -> None:
+    db = ("--db", str(sample_store))
+    res = run("sql", "SELECT input_id, input_url, url FROM articles WHERE statement_count > 0 ORDER BY input_id LIMIT 1",
+              "--format", "json", *db, cwd=tmp_path)
+    row = json.loads(res.stdout)[0]
+    assert row["input_id"].startswith("sample-") and row["input_url"].startswith("https://")
+    shown = run("explain", row["input_id"], *db, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert f"input id {row['input_id']}" in shown.stdout and "statement(s)" in shown.stdout
+    ev = run("evidence", "--article", row["input_id"], "--format", "json", *db, cwd=tmp_path)
+    rows = json.loads(ev.stdout)
+    assert rows and {r["input_id"] for r in rows} == {row["input_id"]}
+    by_url = run("evidence", "--article", row["input_url"], "--format", "json", *db, cwd=tmp_path)
+    assert json.loads(by_url.stdout) == rows

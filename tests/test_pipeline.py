@@ -130,3 +130,18 @@ def test_rescore_reaches_every_article_across_many_batches(rt: Runtime, make_art
     assert versions == [(rt.scorer.version, 150)]
     assert report.counts["seen"] == report.counts["updated"] == 150 and report.status == "ok"
     assert statements >= 150
+
+
+def test_input_ids_are_kept_and_filled_in_for_articles_stored_without_them(rt: Runtime, tmp_path: Path) -> None:
+    records = [json.loads(line) for line in SAMPLES.read_text().splitlines()[:3]]
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text("".join(json.dumps({k: v for k, v in r.items() if k != "id"}) + "\n" for r in records))
+    with rt.open_store() as store:
+        pipeline.ingest(rt, store, files.read_paths([bare]))
+        assert store.sql("SELECT count(input_id) FROM articles").item() == 0
+        again = pipeline.ingest(rt, store, files.read_paths([SAMPLES]))
+        assert again.counts["unchanged"] == 3                     # not scored again ...
+        kept = dict(store.sql("SELECT url, input_id FROM articles").iter_rows())
+    for r in records:                                             # ... but now named by the corpus ids
+        assert kept[r["url"]] == r["id"]
+    assert len([v for v in kept.values() if v]) == len(SAMPLES.read_text().splitlines())

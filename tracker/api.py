@@ -290,13 +290,16 @@ class Tracker:
     def statements(self, country: str | None = None, holder: str | None = None, topic: str | None = None,
                    conflict: str | None = None, day: date | str | None = None, start: date | str | None = None,
                    stop: date | str | None = None, statement_id: str | None = None, story_id: str | None = None,
-                   limit: int = 1000) -> pl.DataFrame:
-        """The statements (sentences, cues, sources) behind any figure, newest first."""
+                   article: str | None = None, limit: int = 1000) -> pl.DataFrame:
+        """The statements (sentences, cues, sources) behind any figure, newest first.
+
+        article= keeps one article, named by its article_id, its input's own id (input_id) or its URL.
+        """
         return self.store.query("evidence", country=self._country(country), holder=self._holder(holder),
                                 topic=checked_topic(topic), conflict=self._conflict(conflict),
                                 day=checked_day("day", day), start=checked_day("start", start),
                                 stop=checked_day("stop", stop), statement_id=statement_id, story_id=story_id,
-                                limit=limit)
+                                article=article, limit=limit)
 
     def sql(self, query: str, **params: Any) -> pl.DataFrame:
         """Any SQL over the store's tables and views, with $name parameters bound from keywords."""

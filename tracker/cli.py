@@ -163,6 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--stop")
     p.add_argument("--statement", help="one statement id")
     p.add_argument("--story", help="one story id (all copies of a syndicated story)")
+    p.add_argument("--article", help="one article: its article id, its input's own id (e.g. a corpus id) or its URL")
     _table_args(p)
 
     p = add("sql")
@@ -178,7 +179,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="parse every paragraph (slower; same statements)")
 
     p = add("explain")
-    p.add_argument("article", help="a .txt/.html/.json/.jsonl file (first article) or an article id or URL in the store")
+    p.add_argument("article", help="a .txt/.html/.json/.jsonl file (first article), or an article in the store named "
+                                   "by its article id, its input's own id (e.g. a corpus id) or its URL")
     p.add_argument("--published", help="the article's date, when the file does not say (YYYY-MM-DD)")
     p.add_argument("--trace", action="store_true", help="also show topic mentions that produced no statement, and why")
 
@@ -362,7 +364,7 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     with _open(args) as t:
         df = t.statements(country=args.country, holder=args.holder, topic=args.topic, conflict=args.conflict,
                           day=args.day, start=args.start, stop=args.stop, statement_id=args.statement,
-                          story_id=args.story)
+                          story_id=args.story, article=args.article)
     cols = ["published_at", "source", "holder_name", "country", "topic", "polarity", "modality", "score", "cue",
             "evidence"]
     _out(df.select(cols) if args.format == "table" else df, args.format, args.limit)

@@ -186,12 +186,15 @@ def ingest(
             known = store.known_articles(a.article_id for a in articles)
             todo: list[Article] = []
             seen_ids: set[str] = set()
+            unchanged: list[Article] = []
             for a in articles:
                 if known.get(a.article_id) == a.content_hash or a.article_id in seen_ids:
                     report.counts["unchanged"] += 1
+                    unchanged.append(a)
                     continue
                 seen_ids.add(a.article_id)
                 todo.append(a)
+            store.note_inputs([a for a in unchanged if a.article_id in known])
             if todo:
                 if scorer is None:
                     scorer = runtime.scorer
@@ -290,16 +293,13 @@ def score_lines(runtime: Runtime, lines: Iterable[tuple[str, str]], fast: bool =
 
 
 def stored_article(store: Store, key: str) -> Article | None:
-    """An article from the store by id or URL."""
-    from tracker.models import canonical_url
-
-    df = store.sql("SELECT article_id, url, source, title, published_at, text FROM articles "
-                   "WHERE article_id = $k OR url = $u LIMIT 1", {"k": key, "u": canonical_url(key) if "://" in key else key})
-    if df.height == 0:
+    """An article from the store by its id, its input's id (a corpus id) or its URL."""
+    row = store.article_by_key(key)
+    if row is None:
         return None
-    row = df.row(0, named=True)
     return Article(article_id=row["article_id"], text=row["text"], url=row["url"], source=row["source"],
-                   title=row["title"], published_at=row["published_at"])
+                   title=row["title"], published_at=row["published_at"], language=row["language"],
+                   feed_id=row["feed_id"], input_id=row["input_id"])
 
 
 def explain(runtime: Runtime, article: Article, trace: bool = False) -> str:
@@ -311,7 +311,8 @@ def explain(runtime: Runtime, article: Article, trace: bool = False) -> str:
         mentions = scorer.trace or []
     finally:
         scorer.trace = None
-    lines = [f"article {article.article_id}  published {article.published_at}  "
+    named = f" (input id {article.input_id})" if article.input_id else ""
+    lines = [f"article {article.article_id}{named}  published {article.published_at}  "
              f"{len(statements)} statement(s)  scorer {scorer.version}"]
     by_sentence: dict[tuple[int, int], list[Statement]] = {}
     for st in statements:
