@@ -145,3 +145,43 @@ def test_input_ids_are_kept_and_filled_in_for_articles_stored_without_them(rt: R
     for r in records:                                             # ... but now named by the corpus ids
         assert kept[r["url"]] == r["id"]
     assert len([v for v in kept.values() if v]) == len(SAMPLES.read_text().splitlines())
+
+
+class _InterruptedScorer:
+    """The real scorer, but the process gets a real SIGINT (Ctrl-C) after `after` articles are scored."""
+
+    def __init__(self, real, after: int) -> None:
+        self.real, self.after, self.done = real, after, 0
+
+    def __getattr__(self, name: str):
+        return getattr(self.real, name)
+
+    def score_articles(self, articles, **kw):
+        import os
+        import signal
+
+        for pair in self.real.score_articles(articles, **kw):
+            yield pair
+            self.done += 1
+            if self.done == self.after:
+                os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_ctrl_c_during_ingest_keeps_what_is_scored_and_a_rerun_goes_on(rt: Runtime, monkeypatch, capsys) -> None:
+    from tracker import api, cli
+
+    n = len(SAMPLES.read_text().splitlines())
+    rt.__dict__["scorer"] = _InterruptedScorer(rt.scorer, after=7)
+    monkeypatch.setattr(api, "_runtime", lambda settings: rt)
+    db = str(rt.settings.db_path)
+    code = cli.main(["ingest", str(SAMPLES), "--db", db])        # one batch: the default is bigger than n
+    out = capsys.readouterr()
+    assert code == 130
+    assert "interrupted: 7 articles stored by this run" in out.err and "run the same command again" in out.err
+    with rt.open_store(read_only=True) as store:
+        assert store.sql("SELECT count(*) FROM articles").item() == 7
+        assert store.query("runs").row(0, named=True)["status"] == "interrupted"
+    rt.__dict__["scorer"] = rt.scorer.real
+    assert cli.main(["ingest", str(SAMPLES), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert f"{n - 7} stored" in out and "7 unchanged" in out

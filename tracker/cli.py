@@ -298,12 +298,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         def progress(r: pipeline.RunReport) -> None:
             show(r.counts["seen"], r.counts["statements"])
 
-        report = pipeline.ingest(runtime, store, files.read_paths(paths), batch_size=args.batch_size,
-                                 progress=progress)
+        try:
+            report = pipeline.ingest(runtime, store, files.read_paths(paths), batch_size=args.batch_size,
+                                     progress=progress)
+        except pipeline.Interrupted as stop:
+            report = stop.report
+            interrupted = stop
+        else:
+            interrupted = None
         if sys.stderr.isatty():
             print(file=sys.stderr)
     finally:
         store.close()
+    if interrupted is not None:
+        c = report.counts
+        print(report.summary())
+        print(f"interrupted: {c['stored'] + c['updated']} articles stored by this run ({c['statements']} statements), "
+              f"{interrupted.saved} of them scored just before the interruption.", file=sys.stderr)
+        print("  Try: run the same command again to go on; articles already stored are skipped", file=sys.stderr)
+        return 130
     print(report.summary())
     for s in report.skips[:20]:
         print(f"  skipped {s.item}: {s.reason} ({s.detail})", file=sys.stderr)
