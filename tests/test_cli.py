@@ -194,3 +194,78 @@ def test_an_article_is_named_by_its_input_id_in_explain_and_evidence(sample_stor
     assert rows and {r["input_id"] for r in rows} == {row["input_id"]}
     by_url = run("evidence", "--article", row["input_url"], "--format", "json", *db, cwd=tmp_path)
     assert json.loads(by_url.stdout) == rows
+
+
+# --- positions say what they look from and keep quiet conflicts; one vocabulary (items 4, 10) ------
+
+@pytest.fixture
+def two_year_store(tmp_path: Path, make_article, make_statement) -> Path:
+    """Italy (through Meloni) on Russia-Ukraine peacekeeping in March 2025, Israel on an Israel-Iran
+    ceasefire in July 2026: more than the 365-day window apart."""
+    from datetime import datetime
+
+    from tracker.config import load_settings
+    from tracker.pipeline import Runtime
+
+    db = tmp_path / "two_years.duckdb"
+    a1 = make_article(url="https://wire.example/2025/meloni", published="2025-03-12T10:00:00Z")
+    a2 = make_article(text="Israel agreed to the truce with Iran on Friday, officials said. " * 20,
+                      url="https://wire.example/2026/truce", published="2026-07-10T10:00:00Z")
+    s1 = make_statement(article_id=a1.article_id, holder_id="person:giorgia-meloni", country="ITA",
+                        topic="peacekeeping", score=-1.0, published=datetime(2025, 3, 12, 10))
+    s2 = make_statement(article_id=a2.article_id, holder_id="state:ISR", country="ISR", topic="ceasefire",
+                        score=1.0, published=datetime(2026, 7, 10, 10), conflict="israel-iran")
+    with Runtime(load_settings(config=None, db=db)).open_store() as store:
+        store.write([(a1, [s1]), (a2, [s2])], "test")
+    return db
+
+
+def test_positions_keep_a_conflict_that_went_quiet_and_say_what_they_look_from(two_year_store: Path,
+                                                                                tmp_path: Path) -> None:
+    db = ("--db", str(two_year_store))
+    table = run("positions", *db, cwd=tmp_path)
+    assert table.returncode == 0, table.stderr
+    head = table.stdout.split("|")[0]
+    assert "positions as of 2026-07-10" in head and "window 365 days" in head and "half-life 14 days" in head
+    assert "russia-ukraine/peacekeeping 2025-03-12" in head
+    rows = json.loads(run("positions", "--format", "json", *db, cwd=tmp_path).stdout)
+    by_key = {(r["conflict"], r["topic"], r["actor"]): r for r in rows}
+    quiet = by_key[("russia-ukraine", "peacekeeping", "ITA")]
+    assert quiet["stance"] == "oppose" and quiet["as_of"] == "2025-03-12" and quiet["window_start"] == "2024-03-13"
+    assert by_key[("israel-iran", "ceasefire", "ISR")]["as_of"] == "2026-07-10"
+    earlier = json.loads(run("positions", "--as-of", "2025-12-31", "--format", "json", *db, cwd=tmp_path).stdout)
+    assert [(r["actor"], r["as_of"]) for r in earlier] == [("ITA", "2025-03-12")]
+
+
+def test_one_vocabulary_actor_and_actor_name_in_views_queries_and_cli(two_year_store: Path, tmp_path: Path) -> None:
+    db = ("--db", str(two_year_store))
+    view = json.loads(run("sql", "SELECT * FROM positions WHERE actor = $c", "--param", "c=ITA", "--format", "json",
+                          *db, cwd=tmp_path).stdout)
+    assert view and view[0]["actor_name"] == "Italy" and view[0]["top_holder"] == "giorgia-meloni"
+    assert "country" not in view[0] and "holder_name" not in view[0]
+    by_country = json.loads(run("positions", "--country", "Italy", "--format", "json", *db, cwd=tmp_path).stdout)
+    assert by_country[0]["actor_name"] == "Italy" and by_country[0]["actor_country"] == "ITA"
+    by_holder = json.loads(run("positions", "--by-holder", "--format", "json", *db, cwd=tmp_path).stdout)
+    meloni = [r for r in by_holder if r["actor"] == "person:giorgia-meloni"][0]
+    assert meloni["actor_name"] == "giorgia-meloni" and meloni["actor_country"] == "ITA"
+    for sql in ("SELECT * FROM shifts", "SELECT * FROM statements_daily", "SELECT * FROM statements_daily_holder"):
+        cols = run("sql", sql + " LIMIT 0", "--format", "csv", *db, cwd=tmp_path).stdout.splitlines()[0].split(",")
+        assert "actor" in cols and "country" not in cols, (sql, cols)
+    trend = json.loads(run("trend", "ITA", "--freq", "1mo", "--format", "json", *db, cwd=tmp_path).stdout)
+    assert trend[0]["actor_name"] == "Italy" and trend[0]["top_holder"] == "giorgia-meloni"
+
+
+def test_score_text_returns_a_dataframe_of_statements(runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    import polars as pl
+
+    import tracker
+    from tracker import api
+    from tracker.models import STATEMENT_FIELDS
+
+    monkeypatch.setattr(api, "default_runtime", lambda: runtime)
+    df = tracker.score_text("Russia rejected the proposal for a 30-day truce on Tuesday, the Kremlin said.",
+                            published="2025-03-18")
+    assert isinstance(df, pl.DataFrame) and tuple(df.columns) == STATEMENT_FIELDS
+    assert "oppose" in df.filter(pl.col("country") == "RUS")["polarity"].to_list()
+    empty = tracker.score_text("The weather was fine.", published="2025-03-18")
+    assert isinstance(empty, pl.DataFrame) and empty.height == 0 and tuple(empty.columns) == STATEMENT_FIELDS

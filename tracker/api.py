@@ -5,7 +5,7 @@
     store.timeseries(country="ITA", topic="peacekeeping", freq="1w")
     store.shifts(conflict="russia-ukraine")
     store.statements(country="ITA", day="2025-03-15")   # the sentences behind any figure
-    store.sql("SELECT * FROM statements_daily WHERE country = $c", c="RUS")
+    store.sql("SELECT * FROM statements_daily WHERE actor = $c", c="RUS")
 
 The same functions exist at the top level (tracker.positions(...)) over the default store, opened
 read-only for the call. tracker.score_text(...) scores a text without any store.
@@ -357,7 +357,11 @@ def sql(query: str, **params: Any) -> pl.DataFrame:
 
 
 def score_text(text: str, published: datetime | date | str | None = None, title: str | None = None,
-               article_id: str = "", source: str | None = None) -> list[Statement]:
-    """The stance statements in a text (no store involved); the model loads once per process."""
-    return default_runtime().scorer.score_text(text, published=published, title=title, article_id=article_id,
-                                               source=source)
+               article_id: str = "", source: str | None = None) -> pl.DataFrame:
+    """The stance statements in a text as a polars DataFrame, one row per statement with the columns
+    of the statements table (no store involved); the model loads once per process."""
+    from tracker.store import statement_frame
+
+    found: list[Statement] = default_runtime().scorer.score_text(text, published=published, title=title,
+                                                                  article_id=article_id, source=source)
+    return statement_frame(found, [""] * len(found)).drop("story_id")

@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -31,7 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "evidence": ("The statements behind a country/holder, topic and day: the sentences that produced the figures.",
                  "tracker evidence --country RUS --topic ceasefire --day 2025-03-18"),
     "sql": ("Run SQL over the store's tables and views; $name parameters come from --param.",
-            "tracker sql \"SELECT * FROM positions WHERE country = $c\" --param c=ITA"),
+            "tracker sql \"SELECT * FROM positions WHERE actor = $c\" --param c=ITA"),
     "export": ("Write statements and articles as Parquet, partitioned by month (Hive style).",
                "tracker export --parquet exports/"),
     "score": ("Score articles given as JSONL (stdin or files) and print one statement per line as JSONL; no store.",
@@ -345,12 +345,36 @@ def cmd_positions(args: argparse.Namespace) -> int:
     with _open(args) as t:
         df = t.positions(topic=args.topic, conflict=args.conflict, country=args.country, by=by, as_of=args.as_of,
                          half_life_days=args.half_life, window_days=args.window)
-    cols = ["conflict", "topic", "actor", "stance", "position", "weight", "voices", "days", "last_statement_at",
-            "top_holder", "top_evidence"]
-    if args.by_holder:
-        cols.insert(3, "holder_name")
-    _out(df.select(cols) if args.format == "table" else df, args.format, args.limit)
+        settings = t.runtime.settings
+    cols = ["conflict", "topic", "actor", "actor_name", "stance", "position", "weight", "voices", "days",
+            "last_statement_at", "top_holder", "top_evidence"]
+    if args.format == "table":
+        for line in _positions_header(df, args.as_of, args.window or settings.window_days,
+                                      args.half_life or settings.half_life_days):
+            print(line)
+        df = df.select(cols)
+    _out(df, args.format, args.limit)
     return 0
+
+
+def _positions_header(df: Any, as_of: str | None, window: int, half_life: float) -> list[str]:
+    """What the positions look from: the as-of day, the window and half-life, and every conflict and
+    topic that went quiet earlier (its rows are its latest state, as of its own newest day)."""
+    import textwrap
+
+    if df.height == 0:
+        return [f"positions as of {as_of or 'the newest statement'}; window {window} days, half-life {half_life:g} days"]
+    newest = max(df["as_of"].to_list())
+    said = f"{as_of}" if as_of else f"{newest} (the newest statement)"
+    lines = [f"positions as of {said}; window {window} days, half-life {half_life:g} days, each conflict and topic "
+             "counted back from its own newest statement"]
+    quiet = (df.filter(df["as_of"] < newest).select("conflict", "topic", "as_of").unique()
+             .sort(["as_of", "conflict", "topic"]))
+    if quiet.height:
+        lines.append("went quiet earlier, shown as of their newest statement:")
+        listed = ", ".join(f"{c}/{t} {d}" for c, t, d in quiet.iter_rows())
+        lines += textwrap.wrap(listed, width=118, initial_indent="  ", subsequent_indent="  ")
+    return lines
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
