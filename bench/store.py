@@ -179,7 +179,7 @@ def bench_queries(path: Path, runs: int, baseline_runs: int) -> None:
     settings = load_settings(config=None, db=path)
     store = Store.open(path, read_only=True, settings=settings)
     store.con.execute("SET enable_progress_bar = false")
-    actor = store.sql("SELECT country FROM statements_daily GROUP BY 1 ORDER BY count(*) DESC LIMIT 1 OFFSET 7").item()
+    actor = store.sql("SELECT actor FROM statements_daily GROUP BY 1 ORDER BY count(*) DESC LIMIT 1 OFFSET 7").item()
     cases: list[tuple[str, Callable[[], Any], Callable[[], Any] | None]] = [
         ("positions (named query, defaults)", lambda: store.query("positions"),
          lambda: store.sql("SELECT * FROM raw_positions(NULL, 14, 365, 'country')")),
@@ -189,7 +189,7 @@ def bench_queries(path: Path, runs: int, baseline_runs: int) -> None:
         ("shifts (named query, defaults)", lambda: store.query("shifts"),
          lambda: store.sql("SELECT * FROM raw_position_path(14, 'country')")),
         (f"statements_daily country={actor}", lambda: store.sql(
-            "SELECT * FROM statements_daily WHERE country = $a", {"a": actor}),
+            "SELECT * FROM statements_daily WHERE actor = $a", {"a": actor}),
          lambda: store.sql("SELECT * FROM raw_daily('country') WHERE actor = $a", {"a": actor})),
         ("statements_daily last 30 days", lambda: store.sql(
             "SELECT * FROM statements_daily WHERE day > (SELECT max(day) FROM statements_daily) - 30"), None),

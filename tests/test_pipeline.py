@@ -130,3 +130,58 @@ def test_rescore_reaches_every_article_across_many_batches(rt: Runtime, make_art
     assert versions == [(rt.scorer.version, 150)]
     assert report.counts["seen"] == report.counts["updated"] == 150 and report.status == "ok"
     assert statements >= 150
+
+
+def test_input_ids_are_kept_and_filled_in_for_articles_stored_without_them(rt: Runtime, tmp_path: Path) -> None:
+    records = [json.loads(line) for line in SAMPLES.read_text().splitlines()[:3]]
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text("".join(json.dumps({k: v for k, v in r.items() if k != "id"}) + "\n" for r in records))
+    with rt.open_store() as store:
+        pipeline.ingest(rt, store, files.read_paths([bare]))
+        assert store.sql("SELECT count(input_id) FROM articles").item() == 0
+        again = pipeline.ingest(rt, store, files.read_paths([SAMPLES]))
+        assert again.counts["unchanged"] == 3                     # not scored again ...
+        kept = dict(store.sql("SELECT url, input_id FROM articles").iter_rows())
+    for r in records:                                             # ... but now named by the corpus ids
+        assert kept[r["url"]] == r["id"]
+    assert len([v for v in kept.values() if v]) == len(SAMPLES.read_text().splitlines())
+
+
+class _InterruptedScorer:
+    """The real scorer, but the process gets a real SIGINT (Ctrl-C) after `after` articles are scored."""
+
+    def __init__(self, real, after: int) -> None:
+        self.real, self.after, self.done = real, after, 0
+
+    def __getattr__(self, name: str):
+        return getattr(self.real, name)
+
+    def score_articles(self, articles, **kw):
+        import os
+        import signal
+
+        for pair in self.real.score_articles(articles, **kw):
+            yield pair
+            self.done += 1
+            if self.done == self.after:
+                os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_ctrl_c_during_ingest_keeps_what_is_scored_and_a_rerun_goes_on(rt: Runtime, monkeypatch, capsys) -> None:
+    from tracker import api, cli
+
+    n = len(SAMPLES.read_text().splitlines())
+    rt.__dict__["scorer"] = _InterruptedScorer(rt.scorer, after=7)
+    monkeypatch.setattr(api, "_runtime", lambda settings: rt)
+    db = str(rt.settings.db_path)
+    code = cli.main(["ingest", str(SAMPLES), "--db", db])        # one batch: the default is bigger than n
+    out = capsys.readouterr()
+    assert code == 130
+    assert "interrupted: 7 articles stored by this run" in out.err and "run the same command again" in out.err
+    with rt.open_store(read_only=True) as store:
+        assert store.sql("SELECT count(*) FROM articles").item() == 7
+        assert store.query("runs").row(0, named=True)["status"] == "interrupted"
+    rt.__dict__["scorer"] = rt.scorer.real
+    assert cli.main(["ingest", str(SAMPLES), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert f"{n - 7} stored" in out and "7 unchanged" in out

@@ -3,7 +3,7 @@
     import tracker
     store = tracker.open_store()            # ./data/tracker.duckdb unless configured otherwise
     store.positions(topic="ceasefire")      # polars DataFrames
-    tracker.score_text("...", published="2025-03-15")   # statements, no store needed
+    tracker.score_text("...", published="2025-03-15")   # a DataFrame of statements, no store needed
 """
 
 __version__ = "0.1.0"

@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -31,7 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "evidence": ("The statements behind a country/holder, topic and day: the sentences that produced the figures.",
                  "tracker evidence --country RUS --topic ceasefire --day 2025-03-18"),
     "sql": ("Run SQL over the store's tables and views; $name parameters come from --param.",
-            "tracker sql \"SELECT * FROM positions WHERE country = $c\" --param c=ITA"),
+            "tracker sql \"SELECT * FROM positions WHERE actor = $c\" --param c=ITA"),
     "export": ("Write statements and articles as Parquet, partitioned by month (Hive style).",
                "tracker export --parquet exports/"),
     "score": ("Score articles given as JSONL (stdin or files) and print one statement per line as JSONL; no store.",
@@ -64,7 +64,7 @@ def _out(df: Any, fmt: str, limit: int | None = None) -> None:
     if limit is not None and df.height > limit:
         df = df.head(limit)
     if fmt == "csv":
-        sys.stdout.write(df.write_csv())
+        sys.stdout.write(_flat(df).write_csv())
     elif fmt == "json":
         sys.stdout.write(df.write_json() + "\n")
     elif fmt == "jsonl":
@@ -78,6 +78,17 @@ def _out(df: Any, fmt: str, limit: int | None = None) -> None:
                        tbl_hide_dataframe_shape=True, tbl_width_chars=max(width, 100), tbl_formatting="ASCII_MARKDOWN",
                        float_precision=3):
             print(df)
+
+
+def _flat(df: Any) -> Any:
+    """Nested columns (lists, structs) as JSON text, since CSV holds only flat values."""
+    import polars as pl
+
+    nested = [c for c, t in df.schema.items() if t.is_nested() or t == pl.Object]
+    if not nested:
+        return df
+    return df.with_columns(pl.Series(c, [None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+                                         for v in df[c].to_list()], dtype=pl.Utf8) for c in nested)
 
 
 def _table_args(p: argparse.ArgumentParser) -> None:
@@ -156,6 +167,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--stop")
     p.add_argument("--statement", help="one statement id")
     p.add_argument("--story", help="one story id (all copies of a syndicated story)")
+    p.add_argument("--article", help="one article: its article id, its input's own id (e.g. a corpus id) or its URL")
     _table_args(p)
 
     p = add("sql")
@@ -171,7 +183,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="parse every paragraph (slower; same statements)")
 
     p = add("explain")
-    p.add_argument("article", help="a .txt/.html/.json/.jsonl file (first article) or an article id or URL in the store")
+    p.add_argument("article", help="a .txt/.html/.json/.jsonl file (first article), or an article in the store named "
+                                   "by its article id, its input's own id (e.g. a corpus id) or its URL")
     p.add_argument("--published", help="the article's date, when the file does not say (YYYY-MM-DD)")
     p.add_argument("--trace", action="store_true", help="also show topic mentions that produced no statement, and why")
 
@@ -288,6 +301,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         paths.append(str(resources.files("tracker").joinpath("data/samples/articles.jsonl")))
     if not paths:
         raise InputError("Nothing to ingest", hint="give files or folders, or --samples for the bundled articles")
+    _check_inputs(paths)
     runtime = _runtime(_settings(args))
     store = runtime.open_store(read_only=False)
     try:
@@ -296,12 +310,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         def progress(r: pipeline.RunReport) -> None:
             show(r.counts["seen"], r.counts["statements"])
 
-        report = pipeline.ingest(runtime, store, files.read_paths(paths), batch_size=args.batch_size,
-                                 progress=progress)
+        try:
+            report = pipeline.ingest(runtime, store, files.read_paths(paths), batch_size=args.batch_size,
+                                     progress=progress)
+        except pipeline.Interrupted as stop:
+            report = stop.report
+            interrupted = stop
+        else:
+            interrupted = None
         if sys.stderr.isatty():
             print(file=sys.stderr)
     finally:
         store.close()
+    if interrupted is not None:
+        c = report.counts
+        print(report.summary())
+        print(f"interrupted: {c['stored'] + c['updated']} articles stored by this run ({c['statements']} statements), "
+              f"{interrupted.saved} of them scored just before the interruption.", file=sys.stderr)
+        print("  Try: run the same command again to go on; articles already stored are skipped", file=sys.stderr)
+        return 130
     print(report.summary())
     for s in report.skips[:20]:
         print(f"  skipped {s.item}: {s.reason} ({s.detail})", file=sys.stderr)
@@ -310,38 +337,62 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0 if report.status == "ok" else 1
 
 
+def _check_inputs(paths: Sequence[str]) -> None:
+    """Stop before anything is opened or created when an input file or folder does not exist."""
+    from tracker.files import SUFFIXES
+
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise InputError(f"No such file or folder: {', '.join(missing)}", "Nothing was read and no store was touched.",
+                         "check the path (files or folders of " + ", ".join(SUFFIXES) + ")")
+    for p in paths:
+        if Path(p).is_file() and Path(p).suffix.lower() not in SUFFIXES:
+            raise InputError(f"Cannot read {p}: unsupported file type {Path(p).suffix or '(none)'!r}",
+                             "Nothing was read and no store was touched.",
+                             "give " + ", ".join(SUFFIXES) + " files, or folders holding them")
+
+
 def cmd_positions(args: argparse.Namespace) -> int:
     by = "holder" if args.by_holder else "country"
     with _open(args) as t:
         df = t.positions(topic=args.topic, conflict=args.conflict, country=args.country, by=by, as_of=args.as_of,
                          half_life_days=args.half_life, window_days=args.window)
-    cols = ["conflict", "topic", "actor", "stance", "position", "weight", "voices", "days", "last_statement_at",
-            "top_holder", "top_evidence"]
-    if args.by_holder:
-        cols.insert(3, "holder_name")
-    _out(df.select(cols) if args.format == "table" else df, args.format, args.limit)
+        settings = t.runtime.settings
+    cols = ["conflict", "topic", "actor", "actor_name", "stance", "position", "weight", "voices", "days",
+            "last_statement_at", "top_holder", "top_evidence"]
+    if args.format == "table":
+        for line in _positions_header(df, args.as_of, args.window or settings.window_days,
+                                      args.half_life or settings.half_life_days):
+            print(line)
+        df = df.select(cols)
+    _out(df, args.format, args.limit)
     return 0
 
 
-def _who(args: argparse.Namespace, t: Any) -> dict[str, str]:
-    who = args.who
-    if ":" in who:
-        return {"holder": who}
-    if len(who) in (2, 3) and who.isupper() or who.upper() in ("EU", "NATO", "UN", "AU", "OSCE"):
-        return {"country": who.upper()}
-    r = t.runtime.gazetteer.resolve(who, on=date.today())
-    if r is None:
-        raise InputError(f"Cannot tell who {who!r} is",
-                         hint="give an ISO3 code (ITA), a holder id (person:giorgia-meloni) or a name in the gazetteer")
-    if r.holder.kind == "state":
-        return {"country": r.holder.country or ""}
-    return {"holder": r.holder.holder_id}
+def _positions_header(df: Any, as_of: str | None, window: int, half_life: float) -> list[str]:
+    """What the positions look from: the as-of day, the window and half-life, and every conflict and
+    topic that went quiet earlier (its rows are its latest state, as of its own newest day)."""
+    import textwrap
+
+    if df.height == 0:
+        return [f"positions as of {as_of or 'the newest statement'}; window {window} days, half-life {half_life:g} days"]
+    newest = max(df["as_of"].to_list())
+    said = f"{as_of}" if as_of else f"{newest} (the newest statement)"
+    lines = [f"positions as of {said}; window {window} days, half-life {half_life:g} days, each conflict and topic "
+             "counted back from its own newest statement"]
+    quiet = (df.filter(df["as_of"] < newest).select("conflict", "topic", "as_of").unique()
+             .sort(["as_of", "conflict", "topic"]))
+    if quiet.height:
+        lines.append("went quiet earlier, shown as of their newest statement:")
+        listed = ", ".join(f"{c}/{t} {d}" for c, t, d in quiet.iter_rows())
+        lines += textwrap.wrap(listed, width=118, initial_indent="  ", subsequent_indent="  ")
+    return lines
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
     with _open(args) as t:
         df = t.timeseries(topic=args.topic, conflict=args.conflict, freq=args.freq, start=args.start,
-                          stop=args.stop, **_who(args, t))
+                          stop=args.stop, **t.actor(args.who))
     cols = ["period", "conflict", "topic", "actor", "statements", "voices", "stories", "sources", "mean_score",
             "top_evidence"]
     _out(df.select(cols) if args.format == "table" else df, args.format, args.limit)
@@ -362,7 +413,7 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     with _open(args) as t:
         df = t.statements(country=args.country, holder=args.holder, topic=args.topic, conflict=args.conflict,
                           day=args.day, start=args.start, stop=args.stop, statement_id=args.statement,
-                          story_id=args.story)
+                          story_id=args.story, article=args.article)
     cols = ["published_at", "source", "holder_name", "country", "topic", "polarity", "modality", "score", "cue",
             "evidence"]
     _out(df.select(cols) if args.format == "table" else df, args.format, args.limit)
@@ -393,8 +444,12 @@ def cmd_score(args: argparse.Namespace) -> int:
     from tracker import pipeline
     from tracker.api import _runtime
 
+    for f in args.files:
+        if not Path(f).is_file():
+            raise InputError(f"No such file: {f}", "Nothing was scored.",
+                             "give JSONL files (one article object per line), or pipe them on stdin")
     runtime = _runtime(_settings(args))
-    streams = [Path(f).open(encoding="utf-8") for f in args.files] if args.files else [sys.stdin]
+    streams = [Path(f).open(encoding="utf-8", errors="replace") for f in args.files] if args.files else [sys.stdin]
     counts = {"articles": 0, "statements": 0, "skipped": 0}
 
     def lines() -> Any:
@@ -431,12 +486,18 @@ def cmd_explain(args: argparse.Namespace) -> int:
     article = None
     p = Path(args.article)
     if p.exists():
+        skips: list[files.Skip] = []
         for item in files.read_paths([p]):
             if isinstance(item, files.Skip):
-                print(f"note: {item.item}: {item.reason} ({item.detail})", file=sys.stderr)
+                skips.append(item)
                 continue
             article = item
             break
+        if article is None:
+            reasons = "; ".join(f"{s.item}: {s.reason.replace('_', ' ')} ({s.detail})" for s in skips[:3])
+            raise InputError(f"No article could be read from {args.article}", reasons or "The file holds no article.",
+                             "give the whole article (the scorer needs at least 40 words of English); to score a "
+                             "sentence or two, pipe a JSON line into `tracker score`")
     else:
         store = runtime.open_store(read_only=True)
         try:
@@ -444,8 +505,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         finally:
             store.close()
     if article is None:
-        raise InputError(f"No article found in {args.article!r}",
-                         hint="give a readable article file, or an article id or URL that is in the store")
+        raise InputError(f"No article {args.article!r}: not a file, nor an article id or URL in the store",
+                         hint="give an article file, or an id from `tracker sql \"SELECT article_id, input_id, url "
+                              "FROM articles\"`")
     if args.published:
         from dataclasses import replace
 
@@ -492,12 +554,7 @@ def _progress(what: str) -> Callable[[int, int], None]:
 
 def cmd_plot(args: argparse.Namespace) -> int:
     with _open(args) as t:
-        actors = []
-        for who in args.who:
-            args.who = who
-            kind = _who(args, t)
-            actors.append(kind.get("holder") or kind.get("country"))
-        written = t.plot(actors, args.out, topic=args.topic, conflict=args.conflict, start=args.start)
+        written = t.plot(args.who, args.out, topic=args.topic, conflict=args.conflict, start=args.start)
     for p in written:
         print(p)
     return 0

@@ -57,6 +57,13 @@ class StoreBusyError(StoreError):
     """Another process holds the store's write lock; the caller may wait and retry."""
 
 
+class ArgumentError(TrackerError):
+    """A value given to a command or an API call is not valid (a date, a country, a conflict, an
+    actor); the message names the value and the valid choices, and nothing has been done."""
+
+    exit_code = 2
+
+
 class InputError(TrackerError):
     """An input item (article file, JSON line, page) is unusable; it is skipped and counted."""
 

@@ -129,7 +129,8 @@ def _read_html(p: Path) -> Article | Skip:
 def from_record(obj: Any, item: str, keep_id: bool = False, strict: bool = True) -> Article | Skip:
     """An article from a JSON object (the `tracker score` and `tracker ingest` input format).
 
-    keep_id uses the record's `id` as the article id (what `tracker score` reports back); strict
+    The record's `id` is kept as the article's input_id; keep_id also uses it as the article id
+    (what `tracker score` reports back), where ingestion derives the id from the URL. strict
     also rejects articles that are too short or not English (ingestion), where lenient scoring only
     needs text and a date.
     """
@@ -145,10 +146,11 @@ def from_record(obj: Any, item: str, keep_id: bool = False, strict: bool = True)
         obj = {**obj, "title": obj.get("title") or ex.title, "published": obj.get("published") or ex.date}
     if not isinstance(text, str) or not text.strip():
         return Skip(item, "empty_text", "the record has no 'text' (or 'html')")
+    input_id = str(obj["id"]) if obj.get("id") not in (None, "") else None
     try:
         article = Article.build(text, url=obj.get("url") or None, title=obj.get("title"), source=obj.get("source"),
                                 published=obj.get("published") or obj.get("date"), language=obj.get("language"),
-                                article_id=str(obj["id"]) if keep_id and obj.get("id") not in (None, "") else None)
+                                article_id=input_id if keep_id else None, input_id=input_id)
     except (ValueError, TypeError) as exc:
         return Skip(item, "bad_date", f"published {obj.get('published')!r}: {exc}")
     if article.published_at is None:

@@ -95,6 +95,8 @@ class Article:
     fetched_at: datetime | None = None
     language: str | None = None
     feed_id: str | None = None
+    input_id: str | None = None      # the input record's own id (a corpus id such as 'bcn-...'), if any
+    input_url: str | None = None     # the URL as given, before canonicalisation
 
     @property
     def content_hash(self) -> str:
@@ -113,8 +115,13 @@ class Article:
         language: str | None = None,
         feed_id: str | None = None,
         article_id: str | None = None,
+        input_id: str | None = None,
     ) -> "Article":
-        """Normalise the fields and derive the id (canonical URL, else content hash)."""
+        """Normalise the fields and derive the id (canonical URL, else content hash).
+
+        The input's own id and URL are kept as given (input_id, input_url), so the article can be
+        named by them and joined back to where it came from.
+        """
         canon = canonical_url(url) if url else None
         if article_id is None:
             article_id = stable_hash("url", canon) if canon else stable_hash("text", content_hash(text))
@@ -128,6 +135,8 @@ class Article:
             fetched_at=fetched_at,
             language=language,
             feed_id=feed_id,
+            input_id=input_id,
+            input_url=url.strip() if url else None,
         )
 
 

@@ -160,19 +160,41 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def score_safely(scorer: Any, articles: Sequence[Article]) -> Iterator[tuple[Article, list[Statement] | Exception]]:
-    """Score a batch; if the batch fails, score one by one so a bad article costs only itself."""
-    try:
-        yield from list(scorer.score_articles(articles))
-        return
-    except Exception:  # noqa: BLE001 - isolate below, the error is reported per article
-        pass
-    for a in articles:
+# Articles handed to the scorer at a time: what is scored is yielded group by group, so an
+# interruption loses at most the group in flight (ingest writes everything yielded before it).
+SCORE_GROUP = 16
+
+
+def score_safely(scorer: Any, articles: Sequence[Article],
+                 group: int = SCORE_GROUP) -> Iterator[tuple[Article, list[Statement] | Exception]]:
+    """Score articles, yielding each as soon as its group is scored; if a group fails, its articles
+    not yet yielded are scored one by one, so a bad article costs only itself."""
+    for start in range(0, len(articles), group):
+        part = list(articles[start:start + group])
+        done = 0
         try:
-            yield from scorer.score_articles([a])
-        except Exception as exc:  # noqa: BLE001
-            log.warning("scoring failed for %s: %s: %s", a.url or a.article_id, type(exc).__name__, exc)
-            yield a, exc
+            for pair in scorer.score_articles(part):
+                done += 1
+                yield pair
+            continue
+        except Exception:  # noqa: BLE001 - isolate below, the error is reported per article
+            pass
+        for a in part[done:]:
+            try:
+                yield from scorer.score_articles([a])
+            except Exception as exc:  # noqa: BLE001
+                log.warning("scoring failed for %s: %s: %s", a.url or a.article_id, type(exc).__name__, exc)
+                yield a, exc
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during ingest, raised after what was scored has been written: .report says what the
+    run stored; running the same command again skips it and goes on."""
+
+    def __init__(self, report: "RunReport", saved: int) -> None:
+        super().__init__("interrupted")
+        self.report = report
+        self.saved = saved        # articles of the batch in progress that were written on the way out
 
 
 def ingest(
@@ -188,6 +210,8 @@ def ingest(
     started = time.monotonic()
     report = RunReport(job=job, run_id=store.start_run(job))
     scorer = None
+    scored: list[tuple[Article, list[Statement]]] = []     # scored and not yet written
+    skips: list[Skip] = []                                   # of the batch in progress, not yet recorded
     try:
         for batch in _chunks(items, batch_size):
             if should_stop is not None and should_stop():
@@ -199,16 +223,18 @@ def ingest(
             known = store.known_articles(a.article_id for a in articles)
             todo: list[Article] = []
             seen_ids: set[str] = set()
+            unchanged: list[Article] = []
             for a in articles:
                 if known.get(a.article_id) == a.content_hash or a.article_id in seen_ids:
                     report.counts["unchanged"] += 1
+                    unchanged.append(a)
                     continue
                 seen_ids.add(a.article_id)
                 todo.append(a)
+            store.note_inputs([a for a in unchanged if a.article_id in known])
             if todo:
                 if scorer is None:
                     scorer = runtime.scorer
-                scored: list[tuple[Article, list[Statement]]] = []
                 for article, result in score_safely(scorer, todo):
                     if isinstance(result, Exception):
                         report.counts["errors"] += 1
@@ -217,13 +243,23 @@ def ingest(
                     else:
                         scored.append((article, result))
                 _write(store, scored, scorer.version, report, skips)
-            report.skips += skips
-            report.counts["skipped"] += len(skips)
-            store.record_skips(report.run_id, [(s.item, s.reason, s.detail) for s in skips])
+                scored = []
+            _record(store, report, skips)
+            skips = []
             if progress is not None:
                 progress(report)
+    except KeyboardInterrupt:
+        # Keep what is scored: write it (one short transaction), then record the run as interrupted.
+        saved = len(scored)
+        report.status = "interrupted"
+        if scored and scorer is not None:
+            _write(store, scored, scorer.version, report, skips)
+        _record(store, report, skips)
+        report.seconds = time.monotonic() - started
+        _finish(store, report, "KeyboardInterrupt")
+        raise Interrupted(report, saved) from None
     except BaseException as exc:
-        report.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        report.status = "failed"
         report.seconds = time.monotonic() - started
         _finish(store, report, f"{type(exc).__name__}: {exc}")
         raise
@@ -232,6 +268,12 @@ def ingest(
     report.seconds = time.monotonic() - started
     _finish(store, report, "")
     return report
+
+
+def _record(store: Store, report: RunReport, skips: list[Skip]) -> None:
+    report.skips += skips
+    report.counts["skipped"] += len(skips)
+    store.record_skips(report.run_id, [(s.item, s.reason, s.detail) for s in skips])
 
 
 def _write(store: Store, scored: list[tuple[Article, list[Statement]]], version: str, report: RunReport,
@@ -303,16 +345,13 @@ def score_lines(runtime: Runtime, lines: Iterable[tuple[str, str]], fast: bool =
 
 
 def stored_article(store: Store, key: str) -> Article | None:
-    """An article from the store by id or URL."""
-    from tracker.models import canonical_url
-
-    df = store.sql("SELECT article_id, url, source, title, published_at, text FROM articles "
-                   "WHERE article_id = $k OR url = $u LIMIT 1", {"k": key, "u": canonical_url(key) if "://" in key else key})
-    if df.height == 0:
+    """An article from the store by its id, its input's id (a corpus id) or its URL."""
+    row = store.article_by_key(key)
+    if row is None:
         return None
-    row = df.row(0, named=True)
     return Article(article_id=row["article_id"], text=row["text"], url=row["url"], source=row["source"],
-                   title=row["title"], published_at=row["published_at"])
+                   title=row["title"], published_at=row["published_at"], language=row["language"],
+                   feed_id=row["feed_id"], input_id=row["input_id"])
 
 
 def explain(runtime: Runtime, article: Article, trace: bool = False) -> str:
@@ -324,7 +363,8 @@ def explain(runtime: Runtime, article: Article, trace: bool = False) -> str:
         mentions = scorer.trace or []
     finally:
         scorer.trace = None
-    lines = [f"article {article.article_id}  published {article.published_at}  "
+    named = f" (input id {article.input_id})" if article.input_id else ""
+    lines = [f"article {article.article_id}{named}  published {article.published_at}  "
              f"{len(statements)} statement(s)  scorer {scorer.version}"]
     by_sentence: dict[tuple[int, int], list[Statement]] = {}
     for st in statements:

@@ -49,6 +49,7 @@ _ARTICLE_SCHEMA: dict[str, Any] = {
     "published_at": pl.Datetime("us"), "fetched_at": pl.Datetime("us"), "language": pl.Utf8,
     "text": pl.Utf8, "content_hash": pl.Utf8, "story_id": pl.Utf8, "minhash": pl.List(pl.UInt64),
     "word_count": pl.Int32, "scorer_version": pl.Utf8, "statement_count": pl.Int32,
+    "input_id": pl.Utf8, "input_url": pl.Utf8,
 }
 _BAND_SCHEMA: dict[str, Any] = {"band": pl.Int16, "bucket": pl.UInt64, "day": pl.Date, "article_id": pl.Utf8}
 
@@ -631,7 +632,8 @@ class Store:
                     "text": article.text, "content_hash": article.content_hash, "story_id": story_id,
                     "minhash": [int(x) for x in sig] if sig is not None else None,
                     "word_count": len(article.text.split()), "scorer_version": scorer_version,
-                    "statement_count": len(statements),
+                    "statement_count": len(statements), "input_id": article.input_id,
+                    "input_url": article.input_url,
                 })
                 statements_out.extend(statements)
                 story_ids.extend([story_id] * len(statements))
@@ -774,6 +776,30 @@ class Store:
                 page = self.sql(statement("articles_by_ids"))
             yield page.to_dicts()
 
+    def note_inputs(self, articles: Sequence[Article]) -> int:
+        """Record the input id and URL of stored articles that have none yet (stored before the
+        column existed, or first read without an id); returns how many articles were given."""
+        rows = [a for a in articles if a.input_id or a.input_url]
+        if not rows or self.read_only:
+            return 0
+        table = pa.table({"article_id": pa.array([a.article_id for a in rows], pa.string()),
+                          "input_id": pa.array([a.input_id for a in rows], pa.string()),
+                          "input_url": pa.array([a.input_url for a in rows], pa.string())})
+        self.con.register("_inputs", table)
+        try:
+            self.con.execute(statement("articles_note_inputs"))
+        finally:
+            self.con.unregister("_inputs")
+        self.dirty = True
+        return len(rows)
+
+    def article_by_key(self, key: str) -> dict[str, Any] | None:
+        """A stored article named by its article_id, input_id or URL (as given or canonical)."""
+        from tracker.models import canonical_url
+
+        df = self.sql(statement("article_by_key"), {"key": key, "url": canonical_url(key) if "://" in key else key})
+        return df.row(0, named=True) if df.height else None
+
     def known_articles(self, ids: Iterable[str]) -> dict[str, str]:
         """content_hash of the given article ids that are already stored."""
         ids = list(ids)
@@ -876,7 +902,9 @@ class Store:
                 return pl.DataFrame()
             return rel.pl()
         except duckdb.Error as exc:
-            raise StoreError("The query failed", str(exc).strip(), "check the SQL; `tracker sql` shows tables and views") from None
+            raise StoreError("The query failed", str(exc).strip(),
+                             "check the SQL; `tracker sql \"SHOW TABLES\"` lists the tables and views, "
+                             "`tracker sql \"DESCRIBE statements\"` the columns of one") from None
 
     def query(self, name: str, **params: Any) -> pl.DataFrame:
         """Run a named query of sql/queries with its documented parameters."""
@@ -884,7 +912,13 @@ class Store:
         if name not in queries:
             raise StoreError(f"No named query '{name}'", f"Available: {', '.join(sorted(queries))}.")
         q = queries[name]
-        return self.sql(q.sql, q.bind(params, self.settings))
+        try:
+            return self.sql(q.sql, q.bind(params, self.settings))
+        except StoreError as exc:
+            if exc.title != "The query failed":
+                raise
+            raise StoreError(f"The {name} query failed", exc.detail,
+                             "check the values given to it (dates as YYYY-MM-DD, numbers as numbers)") from None
 
     def export_parquet(self, folder: Path) -> dict[str, int]:
         """statements/ and articles/ as Parquet under folder, Hive-partitioned by month=YYYY-MM.

@@ -9,12 +9,13 @@
 -- param: stop DATE = NULL
 -- param: statement_id VARCHAR = NULL
 -- param: story_id VARCHAR = NULL
+-- param: article VARCHAR = NULL         -- one article: its article_id, its input's id (input_id) or its URL
 -- param: limit INTEGER = 1000
--- columns: statement_id, published_at, source, holder_id, holder_name, holder_kind, country, role, conflict, topic, polarity, modality, score, confidence, attribution, tone, cue, evidence, char_start, char_end, cameo, plover, scorer_version, article_id, story_id, url, title
+-- columns: statement_id, published_at, source, holder_id, holder_name, holder_kind, country, role, conflict, topic, polarity, modality, score, confidence, attribution, tone, cue, evidence, char_start, char_end, cameo, plover, scorer_version, article_id, story_id, url, title, input_id
 SELECT s.statement_id, s.published_at, s.source, s.holder_id, s.holder_name, s.holder_kind, s.country, s.role,
        s.conflict, s.topic, s.polarity, s.modality, s.score, s.confidence, s.attribution, s.tone, s.cue,
        s.evidence, s.char_start, s.char_end, s.cameo, s.plover, s.scorer_version, s.article_id, s.story_id,
-       a.url, a.title
+       a.url, a.title, a.input_id
 FROM statements s
 LEFT JOIN articles a USING (article_id)
 WHERE ($country IS NULL OR s.country = $country)
@@ -26,5 +27,7 @@ WHERE ($country IS NULL OR s.country = $country)
   AND ($stop IS NULL OR CAST(s.published_at AS DATE) <= $stop)
   AND ($statement_id IS NULL OR s.statement_id = $statement_id)
   AND ($story_id IS NULL OR s.story_id = $story_id)
+  AND ($article IS NULL OR s.article_id = $article OR a.input_id = $article OR a.url = $article
+       OR a.input_url = $article)
 ORDER BY s.published_at DESC, s.article_id, s.char_start, s.holder_id
 LIMIT $limit;

@@ -7,7 +7,7 @@
 -- param: topic VARCHAR = NULL
 -- param: start DATE = NULL             -- first day included
 -- param: stop DATE = NULL              -- last day included
--- columns: period, conflict, topic, actor, holder_name, holder_country, statements, voices, stories, sources, support_voices, oppose_voices, mean_score, top_statement_id, top_score, top_holder, top_evidence
+-- columns: period, conflict, topic, actor, actor_name, actor_country, statements, voices, stories, sources, support_voices, oppose_voices, mean_score, top_statement_id, top_score, top_holder, top_evidence
 SELECT *
 FROM series_at($bucket, $by)
 WHERE ($actor IS NULL OR actor = $actor)

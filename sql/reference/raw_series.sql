@@ -56,11 +56,14 @@ WITH v AS (
     SELECT *, CASE WHEN key = 'holder' THEN holder_id ELSE top.country END AS actor FROM raw_voices()
     WHERE key = 'holder' OR top.country IS NOT NULL
 ), ref AS (
-    SELECT coalesce(CAST(as_of AS DATE), (SELECT max(day) FROM v)) AS d
+    -- each conflict and topic from its own newest day with voices on or before as_of
+    SELECT conflict, topic, max(day) AS d FROM v
+    WHERE as_of IS NULL OR day <= CAST(as_of AS DATE)
+    GROUP BY conflict, topic
 ), w AS (
-    SELECT v.*, confidence * pow(2.0, -(ref.d - day) / CAST(half_life_days AS DOUBLE)) AS w
-    FROM v, ref
-    WHERE day <= ref.d AND day > ref.d - CAST(window_days AS INTEGER)
+    SELECT v.*, confidence * pow(2.0, -(ref.d - v.day) / CAST(half_life_days AS DOUBLE)) AS w
+    FROM v JOIN ref ON ref.conflict = v.conflict AND ref.topic = v.topic
+    WHERE v.day <= ref.d AND v.day > ref.d - CAST(window_days AS INTEGER)
 )
 SELECT conflict, topic, actor,
        round(sum(w * score) / nullif(sum(w), 0), 4) AS position,

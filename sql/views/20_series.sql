@@ -1,6 +1,8 @@
 -- series_at(bucket, key): the time series behind statements_daily and the timeseries query.
 --   bucket  an interval such as '1 day', '7 days', '1 month' (buckets start on a Monday for weeks)
 --   key     'country' to aggregate per (conflict, topic, country), 'holder' per (conflict, topic, holder)
+-- actor_name is the actor's name (the country's per country, the holder's per holder) and
+-- actor_country the country it speaks for; top_* the period's strongest statement.
 -- Counts come from the raw statements (statements, distinct stories, distinct outlets); the mean
 -- score and the strongest statement come from the voices, so a syndicated story weighs once.
 -- A '1 day' bucket reads the derived daily rows as they are; longer buckets sum them, except
@@ -8,7 +10,7 @@
 -- statements themselves.
 CREATE OR REPLACE MACRO series_at(bucket, key) AS TABLE
 WITH daily AS (
-    SELECT day AS period, conflict, topic, actor, holder_name, holder_country,
+    SELECT day AS period, conflict, topic, actor, holder_name AS named_name, holder_country AS named_country,
            CAST(statements AS BIGINT) AS statements, CAST(voices AS BIGINT) AS voices,
            CAST(stories AS BIGINT) AS stories, CAST(sources AS BIGINT) AS sources,
            CAST(support_voices AS BIGINT) AS support_voices, CAST(oppose_voices AS BIGINT) AS oppose_voices,
@@ -42,7 +44,7 @@ WITH daily AS (
     WHERE CAST(bucket AS INTERVAL) <> INTERVAL 1 DAY
       AND published_at IS NOT NULL AND (key = 'holder' OR country IS NOT NULL)
     GROUP BY ALL
-)
+), joined AS (
 SELECT * FROM daily
 UNION ALL
 SELECT
@@ -54,19 +56,35 @@ SELECT
     round(a.mean_score, 4),
     a.top.id, a.top.score, a.top.holder, a.top.evidence
 FROM agg a
-LEFT JOIN counted c ON c.period = a.period AND c.conflict = a.conflict AND c.topic = a.topic AND c.actor = a.actor;
+LEFT JOIN counted c ON c.period = a.period AND c.conflict = a.conflict AND c.topic = a.topic AND c.actor = a.actor
+), country_names AS (
+    SELECT code, arg_min(name, CASE actor_id WHEN 'state:' || code THEN 0 WHEN 'org:' || code THEN 1 ELSE 2 END)
+               AS name
+    FROM actors
+    WHERE code IS NOT NULL AND key = 'country'
+    GROUP BY code
+)
+SELECT j.period, j.conflict, j.topic, j.actor,
+       CASE WHEN key = 'country' THEN coalesce(n.name, j.actor) ELSE j.named_name END AS actor_name,
+       CASE WHEN key = 'country' THEN j.actor ELSE j.named_country END               AS actor_country,
+       j.statements, j.voices, j.stories, j.sources, j.support_voices, j.oppose_voices, j.mean_score,
+       j.top_statement_id, j.top_score, j.top_holder, j.top_evidence
+FROM joined j
+LEFT JOIN country_names n ON n.code = j.actor;
 
--- statements_daily: per day, conflict, topic and country (straight from the derived table).
+-- statements_daily: per day, conflict, topic and country (straight from the derived table); actor
+-- is the country or organisation code, as in every per-country view.
 CREATE OR REPLACE VIEW statements_daily AS
-SELECT day, conflict, topic, actor AS country, statements, voices, stories, sources,
+SELECT day, conflict, topic, actor, statements, voices, stories, sources,
        support_voices, oppose_voices, round(sum_cs / nullif(sum_c, 0), 4) AS mean_score,
        top_statement_id, top_score, top_holder, top_evidence
 FROM series_country_daily;
 
--- statements_daily_holder: the same per holder (a person, a state speaking, an organisation, a group).
+-- statements_daily_holder: the same per holder (a person, a state speaking, an organisation, a
+-- group): actor is the holder id, actor_name its name, actor_country the country it speaks for.
 CREATE OR REPLACE VIEW statements_daily_holder AS
-SELECT day, conflict, topic, actor AS holder_id, holder_name, holder_country AS country,
+SELECT day, conflict, topic, actor, holder_name AS actor_name, holder_country AS actor_country,
        statements, voices, stories, sources, support_voices, oppose_voices,
        round(sum_cs / nullif(sum_c, 0), 4) AS mean_score,
-       top_statement_id, top_score, top_evidence
+       top_statement_id, top_score, top_holder, top_evidence
 FROM series_holder_daily;

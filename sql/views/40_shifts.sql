@@ -72,7 +72,7 @@ LEFT JOIN series_daily b
 
 -- shifts: country shifts with the configured half-life and thresholds (series_settings).
 CREATE OR REPLACE VIEW shifts AS
-SELECT conflict, topic, actor AS country, day, position_before, position_after, change, kind,
+SELECT conflict, topic, actor, day, position_before, position_after, change, kind,
        day_before, before_statement_id, before_holder, before_score, before_evidence,
        after_statement_id, after_holder, after_score, after_evidence
 FROM shifts_at((SELECT value FROM series_settings WHERE name = 'half_life_days'),
