@@ -115,9 +115,26 @@ def test_report_is_self_contained_and_renders_in_chromium(small_store: Path, run
 def test_progress_is_plain_lines_when_not_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     from tracker.cli import _progress
 
-    show = _progress("ingested")
-    for done in (100, 499, 500, 900, 1000):
-        show(done, done * 2)
+    with _progress("ingested") as show:
+        for done in (100, 499, 500, 900, 1000):
+            show(done, done * 2)
     err = capsys.readouterr().err.splitlines()
-    assert [line.split(" at ")[0] for line in err] == ["progress: ingested 500 articles, 1000 statements",
-                                                       "progress: ingested 1000 articles, 2000 statements"]
+    assert [line.split(", ")[:2] for line in err] == [["progress: ingested 100 articles", "200 statements"],
+                                                      ["progress: ingested 500 articles", "1000 statements"],
+                                                      ["progress: ingested 1000 articles", "2000 statements"]]
+    assert all("articles/s" in line for line in err)
+
+
+def test_progress_on_a_terminal_is_a_live_line_from_the_start() -> None:
+    import io
+
+    from rich.console import Console
+
+    from tracker.cli import _progress
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120)
+    with _progress("ingested", console=console) as show:
+        show(128, 40)
+    text = out.getvalue()
+    assert "ingested 128 articles" in text and "articles/s" in text and "40 statements" in text
