@@ -26,7 +26,6 @@ TOPIC = os.environ.get("TRACKER_NOTEBOOK_TOPIC", "")   # ceasefire, peacekeeping
 import polars as pl
 
 import tracker
-from tracker import charts
 
 store = tracker.open_store(STORE, read_only=True)
 pl.Config.set_tbl_rows(60)
@@ -40,14 +39,12 @@ print("actor:", ACTOR, "topic:", topic or "both")
 
 # %% [markdown]
 # ## The position over time
-# The running decayed position after each day with statements; diamonds mark shifts.
+# The running decayed position after each day with statements, in the actor's main conflict; marker
+# area is the number of voices that day, diamonds mark shifts, a line breaks where no statement came
+# for weeks. Pass `conflict="..."` to see another conflict.
 
 # %%
-path = store.position_path(topic=topic, **who)
-shifts = store.shifts(topic=topic, **who)
-if "holder" in who:
-    shifts = shifts.with_columns(pl.lit(ACTOR).alias("actor"))
-charts.stance_figure(path, shifts, f"{ACTOR}: stance over time")
+store.stance_chart([ACTOR], topic=topic)
 
 # %% [markdown]
 # ## Weekly series

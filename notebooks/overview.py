@@ -17,7 +17,8 @@
 # The positions table, a countries-by-week heatmap for each topic, and the latest shifts. Every row
 # can be traced to its sentences with `store.statements(...)` (see the deep-dive notebook).
 #
-# Open this file in Jupyter with jupytext (`jupytext --to notebook overview.py`), or run it as is.
+# Open it in Jupyter as the README says (`jupytext --to ipynb --execute overview.py`, or JupyterLab with
+# jupytext), or run it as a script.
 
 # %% tags=["parameters"]
 import os
@@ -50,12 +51,17 @@ positions.select(["conflict", "topic", "actor", "stance", "position", "voices", 
 
 # %% [markdown]
 # ## Countries by week
+# One row per country in one conflict, one column per week (grey: no statements that week).
 
 # %%
 latest = store.sql("SELECT max(published_at) AS t FROM statements")["t"][0]
-weekly = store.timeseries(freq="1w", start=(latest - timedelta(weeks=WEEKS)).date() if latest else None)
-for topic in ("ceasefire", "peacekeeping"):
-    charts.heatmap_figure(weekly, topic)
+start = (latest - timedelta(weeks=WEEKS)).date() if latest else None
+weekly = store.timeseries(freq="1w", start=start)
+names = store.actor_names(weekly["actor"].unique().to_list())
+charts.heatmap_figure(weekly, "ceasefire", names=names, start=start)
+
+# %%
+charts.heatmap_figure(weekly, "peacekeeping", names=names, start=start)
 
 # %% [markdown]
 # ## Latest shifts

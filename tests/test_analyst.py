@@ -3,6 +3,7 @@ renders in headless Chromium."""
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -42,21 +43,37 @@ def _tracker(db: Path, runtime: Runtime) -> Tracker:
     return Tracker(rt.open_store(read_only=True), rt)
 
 
+CHART_CALL = re.compile(r"\b(heatmap_figure|stance_figure|stance_chart)\(")
+CHARTS_PER_NOTEBOOK = {"overview": 2, "deep_dive": 1, "scorer": 0}
+
+
 @pytest.mark.parametrize("name", ["overview", "deep_dive", "scorer"])
-def test_every_notebook_runs_end_to_end(name: str, small_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import jupytext
-    from nbclient import NotebookClient
+def test_every_notebook_runs_end_to_end_and_draws_its_charts(name: str, small_store: Path, tmp_path: Path) -> None:
+    """Executed the way the README says (`jupytext --to ipynb --execute`): no cell fails, and every cell
+    that draws a chart shows it as an image, not as `<Figure size ...>` text or nothing at all."""
+    import nbformat
 
     snapshot = small_store.with_name("tracker.snapshot.duckdb")
-    monkeypatch.setenv("TRACKER_NOTEBOOK_STORE", str(snapshot))
-    nb = jupytext.read(NOTEBOOKS / f"{name}.py")
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    out = tmp_path / f"{name}.ipynb"
+    res = subprocess.run([str(Path(sys.executable).parent / "jupytext"), "--to", "ipynb", "--execute",
+                          str(NOTEBOOKS / f"{name}.py"), "-o", str(out)],
+                         env={**os.environ, "TRACKER_NOTEBOOK_STORE": str(snapshot)}, cwd=NOTEBOOKS,
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-3000:]
+    nb = nbformat.read(out, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert code and all(c.get("outputs") is not None for c in code)
     errors = [o for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
-    shown = sum(len(c.get("outputs", [])) for c in code)
-    assert shown >= 2, "a notebook that shows nothing is not an analysis"
+    assert sum(len(c.get("outputs", [])) for c in code) >= 2, "a notebook that shows nothing is not an analysis"
+    chart_cells = [c for c in code if CHART_CALL.search(c.source)]
+    assert len(chart_cells) == CHARTS_PER_NOTEBOOK[name]
+    for cell in chart_cells:
+        images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+        assert len(images) == 1, f"this cell shows no chart:\n{cell.source}\noutputs: {cell.get('outputs')}"
+        png = base64.b64decode(images[0]["data"]["image/png"])
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
+        texts = [o.get("data", {}).get("text/plain", "") for o in cell.get("outputs", [])]
+        assert not any("<Figure size" in t for t in texts)
 
 
 def test_notebooks_are_stored_as_percent_scripts_without_outputs() -> None:
@@ -80,7 +97,9 @@ def test_report_is_self_contained_and_renders_in_chromium(small_store: Path, run
         page = t.report(tmp_path / "report.html")
     text = page.read_text("utf-8")
     assert "Where each country stands" in text and "Latest shifts" in text and text.count("<svg") == 2
-    assert not re.search(r"""(src|href)=["']?https?://""", text), "the report must work offline"
+    # it loads nothing from the network (links to the source articles are only followed when clicked)
+    assert not re.search(r"""src=["']?https?://|<link|<script|@import|url\(\s*["']?https?:""", text), "the report must work offline"
+    assert re.search(r'<a class=src href="https?://', text), "sentences link to their articles"
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.skip("Debian's chromium is not installed (make test installs it when it can)")
@@ -96,9 +115,26 @@ def test_report_is_self_contained_and_renders_in_chromium(small_store: Path, run
 def test_progress_is_plain_lines_when_not_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     from tracker.cli import _progress
 
-    show = _progress("ingested")
-    for done in (100, 499, 500, 900, 1000):
-        show(done, done * 2)
+    with _progress("ingested") as show:
+        for done in (100, 499, 500, 900, 1000):
+            show(done, done * 2)
     err = capsys.readouterr().err.splitlines()
-    assert [line.split(" at ")[0] for line in err] == ["progress: ingested 500 articles, 1000 statements",
-                                                       "progress: ingested 1000 articles, 2000 statements"]
+    assert [line.split(", ")[:2] for line in err] == [["progress: ingested 100 articles", "200 statements"],
+                                                      ["progress: ingested 500 articles", "1000 statements"],
+                                                      ["progress: ingested 1000 articles", "2000 statements"]]
+    assert all("articles/s" in line for line in err)
+
+
+def test_progress_on_a_terminal_is_a_live_line_from_the_start() -> None:
+    import io
+
+    from rich.console import Console
+
+    from tracker.cli import _progress
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120)
+    with _progress("ingested", console=console) as show:
+        show(128, 40)
+    text = out.getvalue()
+    assert "ingested 128 articles" in text and "articles/s" in text and "40 statements" in text

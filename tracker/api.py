@@ -241,23 +241,40 @@ class Tracker:
                                 conflict=self._conflict(conflict), topic=checked_topic(topic),
                                 start=checked_day("start", start), stop=checked_day("stop", stop))
 
-    def plot(self, actors: list[str], out: str | Path, topic: str | None = None, conflict: str | None = None,
-             start: date | str | None = None) -> list[Path]:
-        """PNG and SVG of the actors' stance over time per topic, with their shifts marked.
+    def actor_names(self, actors: list[str]) -> dict[str, str]:
+        """Display names for country codes (ITA -> Italy), organisation codes and holder ids."""
+        g = self.runtime.gazetteer
+        org_codes = {o.code: o.name for o in g.orgs.values() if o.code}
+        out = {}
+        for a in actors:
+            if a is None:
+                continue
+            if ":" in a:
+                h = g.holder(a, None)
+                name = h.name if h else None
+            else:
+                s = g.states.get(a)
+                name = s.name if s else org_codes.get(a)
+            out[a] = name or a
+        return out
 
-        Every actor is checked first (a code, holder id or name, see actor()), and nothing is drawn
-        when none of them has a position to show: the error says so instead of an empty chart.
-        """
+    def stance_chart(self, actors: list[str], topic: str | None = None, conflict: str | None = None,
+                     start: date | str | None = None) -> Any:
+        """A chart of the actors' running positions per topic, one line per actor in its main conflict
+        (or in `conflict`), with country names, shifts and statement counts; shows inline in Jupyter."""
         from tracker import charts
 
-        kinds = [self.actor(a) for a in actors]
-        frames, shift_frames = [], []
-        for kind in kinds:
+        kinds = [self.actor(a) for a in actors]          # each checked: a code, holder id or name
+        actors = [k.get("holder") or k.get("country", "") for k in kinds]
+        frames, shift_frames, count_frames = [], [], []
+        for a, kind in zip(actors, kinds):
             frames.append(self.position_path(topic=topic, conflict=conflict, start=start, **kind))
             sh = self.shifts(topic=topic, conflict=conflict, **kind)
             if "holder" in kind:
                 sh = sh.with_columns(pl.lit(kind["holder"]).alias("actor"))
             shift_frames.append(sh)
+            count_frames.append(self.store.query("actor_counts", by="holder" if "holder" in kind else "country",
+                                                 actor=a, topic=topic, conflict=conflict, start=start))
         path_df = pl.concat(frames) if frames else pl.DataFrame()
         if path_df.height == 0:
             named = ", ".join(k.get("holder") or k.get("country", "") for k in kinds)
@@ -266,25 +283,52 @@ class Tracker:
                                 + (f" in {conflict}" if conflict else "") + (f" from {start}" if start else "") + ".",
                                 "`tracker positions` lists the countries with statements (--by-holder the holders)")
         shifts_df = pl.concat(shift_frames) if shift_frames else pl.DataFrame()
-        labels = [k.get("holder") or k.get("country", "") for k in kinds]
-        fig = charts.stance_figure(path_df, shifts_df, "Stance over time: " + ", ".join(labels))
-        return charts.save(fig, Path(out))
+        counts = pl.concat(count_frames) if count_frames else None
+        names = self.actor_names(actors)
+        return charts.stance_figure(path_df, shifts_df, "Stance over time: " + ", ".join(names[a] for a in actors),
+                                    names=names, counts=counts, conflict=conflict)
+
+    def plot(self, actors: list[str], out: str | Path, topic: str | None = None, conflict: str | None = None,
+             start: date | str | None = None) -> list[Path]:
+        """PNG and SVG of the actors' stance over time per topic (see stance_chart)."""
+        from tracker import charts
+
+        return charts.save(self.stance_chart(actors, topic=topic, conflict=conflict, start=start), Path(out))
 
     def report(self, out: str | Path, weeks: int = 26) -> Path:
-        """A self-contained HTML page: positions, a heatmap per topic, the latest shifts."""
+        """A self-contained HTML page: positions with their evidence, a heatmap per topic, the latest shifts,
+        and how a position is computed."""
+        from datetime import timedelta
+
         from tracker import charts
         from tracker.store import utcnow
 
+        settings = self.runtime.settings
+        col = charts.POSITION_COLUMNS
+        positions = self.positions()
         latest = self.sql("SELECT max(published_at) AS t FROM statements")["t"][0]
-        start = (latest.date() if latest else utcnow().date())
-        from datetime import timedelta
-
-        weekly = self.timeseries(freq="1w", start=start - timedelta(weeks=weeks))
-        page = charts.report_html(self.positions(), weekly, self.shifts(), utcnow(), str(self.path),
-                                  f"stance-tracker; half-life {self.runtime.settings.half_life_days} days")
+        stop = latest.date() if latest else utcnow().date()
+        start = stop - timedelta(weeks=weeks)
+        weekly = self.timeseries(freq="1w", start=start)
+        shifts = self.shifts()
+        as_of = positions[col["as_of"]][0] if positions.height else stop
+        counts = self.store.query("actor_counts", start=as_of - timedelta(days=settings.window_days - 1), stop=as_of)
+        ids = [i for i in positions[col["statement_id"]].to_list() + shifts["before_statement_id"].to_list()
+               + shifts["after_statement_id"].to_list() if i]
+        links = {r["statement_id"]: r for r in
+                 self.store.query("statement_links", ids=ids).iter_rows(named=True)} if ids else {}
+        actors = sorted(set(positions[col["actor"]].to_list()) | set(weekly["actor"].to_list())
+                        | set(shifts["actor"].to_list()))
+        unknown = counts.filter(pl.col("conflict") == charts.UNKNOWN_CONFLICT)["statements"].sum()
+        data = charts.ReportData(
+            positions=positions, weekly=weekly, shifts=shifts, generated=utcnow(), store_path=str(self.path),
+            half_life_days=settings.half_life_days, window_days=settings.window_days, weeks_start=start,
+            weeks_stop=stop, names=self.actor_names(actors), counts=counts, links=links,
+            unknown_statements=int(unknown or 0), scorer_note=f"stance-tracker; half-life {settings.half_life_days} "
+                                                                f"days, window {settings.window_days} days")
         target = Path(out)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page, "utf-8")
+        target.write_text(charts.report_html(data), "utf-8")
         return target
 
     def statements(self, country: str | None = None, holder: str | None = None, topic: str | None = None,

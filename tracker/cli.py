@@ -73,11 +73,16 @@ def _out(df: Any, fmt: str, limit: int | None = None) -> None:
         if df.height == 0:
             print("(no rows)")
             return
-        width = os.get_terminal_size().columns if sys.stdout.isatty() else 200
-        with pl.Config(tbl_rows=df.height, tbl_cols=-1, fmt_str_lengths=70, tbl_hide_column_data_types=True,
-                       tbl_hide_dataframe_shape=True, tbl_width_chars=max(width, 100), tbl_formatting="ASCII_MARKDOWN",
-                       float_precision=3):
-            print(df)
+        from tracker.tables import render
+
+        print(render(df, _width()))
+
+
+def _width() -> int:
+    """The terminal's width ($COLUMNS wins); 160 when the output is not a terminal."""
+    import shutil
+
+    return max(60, shutil.get_terminal_size((160, 24)).columns)
 
 
 def _flat(df: Any) -> Any:
@@ -305,21 +310,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     runtime = _runtime(_settings(args))
     store = runtime.open_store(read_only=False)
     try:
-        show = _progress("ingested")
+        with _progress("ingested") as show:
 
-        def progress(r: pipeline.RunReport) -> None:
-            show(r.counts["seen"], r.counts["statements"])
+            def progress(r: pipeline.RunReport) -> None:
+                show(r.counts["seen"], r.counts["statements"])
 
-        try:
-            report = pipeline.ingest(runtime, store, files.read_paths(paths), batch_size=args.batch_size,
-                                     progress=progress)
-        except pipeline.Interrupted as stop:
-            report = stop.report
-            interrupted = stop
-        else:
-            interrupted = None
-        if sys.stderr.isatty():
-            print(file=sys.stderr)
+            try:
+                report = pipeline.ingest(runtime, store, files.read_paths(paths), batch_size=args.batch_size,
+                                         progress=progress)
+            except pipeline.Interrupted as stop:
+                report = stop.report
+                interrupted = stop
+            else:
+                interrupted = None
     finally:
         store.close()
     if interrupted is not None:
@@ -529,27 +532,62 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     from tracker.api import _runtime
 
     runtime = _runtime(_settings(args))
-    with runtime.open_store(read_only=False) as store:
-        report = pipeline.rescore(runtime, store, everything=args.all, progress=_progress("rescored"))
+    with runtime.open_store(read_only=False) as store, _progress("rescored") as show:
+        report = pipeline.rescore(runtime, store, everything=args.all, progress=show)
     print(report.summary().replace("updated", "rescored"))
     return 0 if report.status == "ok" else 1
 
 
-def _progress(what: str) -> Callable[[int, int], None]:
-    """A progress bar on a terminal; plain progress lines (every 500 articles) otherwise."""
-    last = [0.0]
+class _progress:
+    """Progress of a command that runs over many articles: articles done, articles/s, statements found.
 
-    def show(done: int, statements: int) -> None:
-        import time as _t
+    On a terminal a live line (rich) that starts at once and keeps its clock running while a batch is
+    scored; otherwise plain lines on stderr, the first at the first batch, then every 500 articles or
+    30 seconds. Use as a context manager; call it with (articles done, statements found).
+    """
 
-        if sys.stderr.isatty():
-            print(f"\r  {what} {done} articles, {statements} statements", end="", file=sys.stderr, flush=True)
-        elif done // 500 > last[0]:
-            last[0] = done // 500
-            print(f"progress: {what} {done} articles, {statements} statements at {_t.strftime('%H:%M:%S')}",
-                  file=sys.stderr, flush=True)
+    def __init__(self, what: str, console: Any = None, every: int = 500, seconds: float = 30.0) -> None:
+        import time
 
-    return show
+        self.what, self.every, self.seconds = what, every, seconds
+        self.started = self.last_at = time.monotonic()
+        self.last_done = -1
+        self.console = console
+        self.live: Any = None
+        self.task: Any = None
+        if console is None and sys.stderr.isatty():
+            from rich.console import Console
+
+            self.console = Console(stderr=True)
+
+    def __enter__(self) -> "_progress":
+        if self.console is not None:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self.live = Progress(SpinnerColumn(), TextColumn(f"{self.what} " + "{task.completed} articles"),
+                                 TextColumn("{task.fields[rate]:.1f} articles/s"),
+                                 TextColumn("{task.fields[statements]} statements"), TimeElapsedColumn(),
+                                 console=self.console, transient=False)
+            self.live.start()
+            self.task = self.live.add_task(self.what, total=None, rate=0.0, statements=0)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.live is not None:
+            self.live.stop()
+
+    def __call__(self, done: int, statements: int) -> None:
+        import time
+
+        now = time.monotonic()
+        rate = done / max(now - self.started, 1e-6)
+        if self.live is not None:
+            self.live.update(self.task, completed=done, rate=rate, statements=statements)
+            return
+        if self.last_done < 0 or done // self.every > self.last_done // self.every or now - self.last_at >= self.seconds:
+            self.last_done, self.last_at = done, now
+            print(f"progress: {self.what} {done} articles, {statements} statements, {rate:.1f} articles/s, "
+                  f"{now - self.started:.0f} s at {time.strftime('%H:%M:%S')}", file=sys.stderr, flush=True)
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
