@@ -311,7 +311,7 @@ class Tracker:
         start = stop - timedelta(weeks=weeks)
         weekly = self.timeseries(freq="1w", start=start)
         shifts = self.shifts()
-        as_of = positions[col["as_of"]][0] if positions.height else stop
+        as_of = positions[col["as_of"]].max() if positions.height else stop     # each conflict has its own
         counts = self.store.query("actor_counts", start=as_of - timedelta(days=settings.window_days - 1), stop=as_of)
         ids = [i for i in positions[col["statement_id"]].to_list() + shifts["before_statement_id"].to_list()
                + shifts["after_statement_id"].to_list() if i]

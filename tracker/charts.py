@@ -287,7 +287,9 @@ def _positions_table(part: pl.DataFrame, data: ReportData) -> str:
     if part.height == 0:
         return "<p class=empty>No positions on this topic.</p>"
     col = POSITION_COLUMNS
-    as_of = part[col["as_of"]][0] if col["as_of"] in part.columns else None
+    # Positions carry each conflict's own as-of day (a quiet conflict keeps its last state); age and
+    # staleness are counted from the newest of them, the report's day, so a quiet conflict shows as old.
+    as_of = part[col["as_of"]].max() if col["as_of"] in part.columns else None
     rows = []
     for r in part.iter_rows(named=True):
         actor, conflict, topic = r[col["actor"]], r[col["conflict"]], r[col["topic"]]

@@ -375,20 +375,22 @@ def cmd_positions(args: argparse.Namespace) -> int:
 def _positions_header(df: Any, as_of: str | None, window: int, half_life: float) -> list[str]:
     """What the positions look from: the as-of day, the window and half-life, and every conflict and
     topic that went quiet earlier (its rows are its latest state, as of its own newest day)."""
+    import shutil
     import textwrap
 
     if df.height == 0:
         return [f"positions as of {as_of or 'the newest statement'}; window {window} days, half-life {half_life:g} days"]
     newest = max(df["as_of"].to_list())
     said = f"{as_of}" if as_of else f"{newest} (the newest statement)"
-    lines = [f"positions as of {said}; window {window} days, half-life {half_life:g} days, each conflict and topic "
-             "counted back from its own newest statement"]
+    width = max(40, min(shutil.get_terminal_size((160, 24)).columns, 160) - 2)
+    lines = textwrap.wrap(f"positions as of {said}; window {window} days, half-life {half_life:g} days, each conflict "
+                          "and topic counted back from its own newest statement", width=width)
     quiet = (df.filter(df["as_of"] < newest).select("conflict", "topic", "as_of").unique()
              .sort(["as_of", "conflict", "topic"]))
     if quiet.height:
         lines.append("went quiet earlier, shown as of their newest statement:")
         listed = ", ".join(f"{c}/{t} {d}" for c, t, d in quiet.iter_rows())
-        lines += textwrap.wrap(listed, width=118, initial_indent="  ", subsequent_indent="  ")
+        lines += textwrap.wrap(listed, width=width, initial_indent="  ", subsequent_indent="  ")
     return lines
 
 
