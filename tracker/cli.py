@@ -367,7 +367,11 @@ def cmd_positions(args: argparse.Namespace) -> int:
         for line in _positions_header(df, args.as_of, args.window or settings.window_days,
                                       args.half_life or settings.half_life_days):
             print(line)
-        df = df.select(cols)
+        # On a terminal the day of the newest statement is enough (its time is in --format json).
+        import polars as pl
+
+        df = df.select(cols).with_columns(pl.col("last_statement_at").dt.date()).rename(
+            {"last_statement_at": "last_day"})
     _out(df, args.format, args.limit)
     return 0
 

@@ -97,8 +97,13 @@ def generate(inputs: Inputs, gaz: Gazetteer, lex: Lexicon, data: DecideData) -> 
             if not mine:
                 continue
             for h in holders:
-                ref = min(mine, key=lambda r: abs(r.tok.i - h.tok.i))
-                feats = features(sent.span, h, ref, mine, holders, lex, data)
+                if _addressee(h.tok, lex):
+                    continue
+                mine_here = [r for r in mine if not _in_condition(r.tok, h.tok)] or []
+                if not mine_here:
+                    continue
+                ref = min(mine_here, key=lambda r: abs(r.tok.i - h.tok.i))
+                feats = features(sent.span, h, ref, mine_here, holders, lex, data)
                 out.append(Candidate(sent.start, sent.end, h.holder, topic, ref.via, h.how,
                                      _in_quote(sent.span), tuple(feats), _cue(ref, h)))
     return out
@@ -122,7 +127,7 @@ def _topic_refs(sent: Sentence, lex: Lexicon, data: DecideData, force_named: boo
                 tok = _token_at(span, m.start(), m.end())
                 if tok is not None:
                     refs.append(TopicRef(topic, tok, term, via))
-    named = {r.topic for r in refs}
+    named = {r.topic for r in refs if r.via == "term"}     # an extra wording does not stop a referring phrase
     for topic, (k, lemmas) in recent.items():
         back = n - k
         if topic in named or back > data.reach_sentences:
@@ -132,6 +137,30 @@ def _topic_refs(sent: Sentence, lex: Lexicon, data: DecideData, force_named: boo
                 refs.append(TopicRef(topic, tok, tok.lemma_.lower(), "anaphor", back, tok.lemma_.lower() in lemmas))
                 break
     return refs
+
+
+_CONDITION_MARKS = {"once", "after", "when", "if", "until", "unless", "before", "provided", "whenever"}
+
+
+def _addressee(tok: Any, lex: Lexicon) -> bool:
+    """Is the holder the one spoken to or pressed ("told Crown Prince X", "urged France to ...")? The
+    SPEC: the target of a demand is not a holder, nor is the listener of a statement."""
+    head = tok.head
+    if tok.dep_ in ("dobj", "dative", "iobj") and head.lemma_.lower() in (lex.demand_verbs | lex.speech_verbs):
+        return True
+    if tok.dep_ == "pobj" and head.lower_ in ("to", "with") and head.head.lemma_.lower() in lex.speech_verbs:
+        return True
+    return tok.dep_ == "conj" and tok.head.i != tok.i and _addressee(tok.head, lex)
+
+
+def _in_condition(topic_tok: Any, holder_tok: Any) -> bool:
+    """Is the topic named inside a clause of condition or time that the holder is outside of ("ready to
+    send peacekeepers once the ceasefire holds")? Then it is the condition, not what the holder takes a
+    side on."""
+    for anc in [topic_tok, *topic_tok.ancestors]:
+        if anc.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in anc.children):
+            return holder_tok not in anc.subtree
+    return False
 
 
 def _refers_back(tok: Any, topic: str, data: DecideData) -> bool:

@@ -91,6 +91,14 @@ def _path_features(h: Any, t: Any, lex: Lexicon) -> list[str]:
                 f.append(f"paux:{c.lower_}")
     for x in hp[1:_MAX_PATH]:
         f.append(f"ph:{_lemma(x)}")
+    # The words of the clause that joins holder and topic (the common head's own subtree, without
+    # other clauses hung on it), and the negations and modals in it.
+    for x in top.subtree:
+        if x.is_alpha and (x.head.i == top.i or x.i == top.i or x.head in tp or x in tp):
+            lem = _lemma(x)
+            f.append(f"lw:{lem}")
+            if x.dep_ == "neg" or lem in lex.negation_words:
+                f.append("lneg")
     return f
 
 
