@@ -49,7 +49,7 @@ def topic_mention(k: Knowledge, r: Reading, span: Any, topic: str, term: str, se
     pressed = pressure(k, r, span, topic, term, sent)
     if pressed is not None:
         return pressed
-    if in_condition(span):
+    if in_condition(k.lex, span):
         return []        # "... as long as Azerbaijan stops shelling": a condition, not a stance
     w = walk(k.lex, span, term)
     if w is not None:
@@ -72,7 +72,7 @@ def topic_mention(k: Knowledge, r: Reading, span: Any, topic: str, term: str, se
 def _stance(k: Knowledge, r: Reading, w: Walk, span: Any, topic: str, term: str, sent: Any) -> list[Candidate]:
     """The candidates of a walk that found a predicate: side, modality, holders, confidence."""
     lex, doc = k.lex, r.doc
-    if modal_demand(w.cue_tok) or modal_demand(w.clause_top):
+    if modal_demand(lex, w.cue_tok) or modal_demand(lex, w.clause_top):
         w.demand = w.demand or "modal"
     if not w.negations:
         neg_text = doc.text[sent.start_char:span.start_char][-80:]

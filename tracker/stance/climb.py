@@ -35,36 +35,8 @@ NEXT, STOP, DONE = "next", "stop", "done"
 # Relations along which a stance composes upwards (the topic is an object or complement).
 _COMPOSE = {"dobj", "pobj", "prep", "xcomp", "ccomp", "pcomp", "acomp", "attr", "compound", "nsubjpass",
             "oprd", "dative", "agent", "appos", "nmod", "npadvmod", "amod", "advmod", "poss", "relcl", "acl"}
-# Heads a topic word may modify and still be the topic ("ceasefire proposal", "peacekeeping force").
-TRANSPARENT = {
-    "deal", "agreement", "proposal", "plan", "arrangement", "accord", "terms", "offer", "framework",
-    "extension", "pact", "initiative", "idea", "call", "calls", "demand", "demands", "push", "bid", "effort",
-    "efforts", "force", "forces", "mission", "missions", "operation", "troops", "troop", "contingent",
-    "role", "deployment", "coalition", "presence", "talks", "negotiations", "process", "declaration",
-    "document", "text", "draft", "resolution", "arrangements", "commitment", "commitments", "part",
-    "mechanism", "package", "formula", "road map", "roadmap", "settlement", "guarantee", "guarantees",
-    "contribution", "contributions", "soldiers", "personnel", "units", "peacekeepers", "scheme", "concept",
-    "option", "options", "mandate", "request", "appeal", "agreements", "deals", "proposals", "plans",
-    "decision", "move", "intention", "determination", "attempt", "readiness", "willingness", "pledge",
-    "promise", "vow", "step", "steps", "understanding", "talk", "notion", "prospect", "possibility", "suggestion",
-    "peacekeeper", "soldier", "unit", "officer", "officers", "battalion", "battalions", "progress", "path",
-    "road", "way", "route", "phase", "stage", "details", "detail", "implementation", "observance", "term", "prospects", "chance", "chances", "hope", "hopes", "drive", "campaign", "basis", "version", "form", "kind", "type", "sort", "cause", "goal",
-    "question", "issue", "matter",
-}
-_END_STATES = {"over", "dead", "finished", "void", "null", "unworkable", "impossible", "pointless"}
-_KEEP_GOING = {"hold", "continue", "remain", "last", "stay", "survive", "prevail", "stand", "endure",
-               "begin", "start", "apply", "work", "succeed", "come"}
 _TEMPORAL_PREPS = {"after", "following", "since", "before", "during", "amid", "amidst", "despite", "throughout",
                    "until", "till", "under", "within", "pending"}
-_WISHES = {"hope", "wish"}
-# Nouns whose author, named with them ("a U.S. proposal", "Israel's offer"), proposes what they name.
-_PROPOSALS = {"proposal", "plan", "offer", "call", "initiative", "bid", "draft", "blueprint", "roadmap", "framework"}
-_CONDITIONED = {"conditional", "contingent", "dependent"}
-_DELIBERATE = {"consider", "weigh", "mull", "explore", "study", "examine", "assess", "evaluate", "review", "ponder",
-               "debate", "decide", "discuss", "look", "deliberate", "contemplate"}
-_MEETINGS = {"talk", "talks", "negotiation", "negotiations", "discussion", "discussions", "meeting", "consultation",
-             "consultations", "summit", "session", "round"}
-_MEETING_VERBS = {"hold", "have", "attend", "open", "host", "chair", "convene", "schedule", "plan", "arrange"}
 
 
 @dataclass
@@ -113,7 +85,7 @@ def walk(lex: Lexicon, span: Any, term: str = "") -> Walk | None:
         if c.head.i in span_ids:
             c.tok = c.head
             continue
-        if not (c.tok.pos_ == "ADP" or c.tok.lemma_.lower() in TRANSPARENT):
+        if not (c.tok.pos_ == "ADP" or c.tok.lemma_.lower() in lex.transparent_nouns):
             c.depth += 1
         c.lemma = lemma(c.head)
         c.is_verb = c.head.pos_ in ("VERB", "AUX")
@@ -140,7 +112,7 @@ def _embedded_question(lex: Lexicon, c: Climb) -> str | None:
     """"asked who would police a truce", "discussed how a ceasefire would be verified"; but "weighing
     whether to send soldiers" is considering it (hedged)."""
     if c.dep in ("ccomp", "xcomp", "csubj", "pcomp") and c.tok.pos_ in ("VERB", "AUX") and interrogative(c.tok) \
-            and not (c.lemma in _DELIBERATE and interrogative(c.tok, only_whether=True)):
+            and not (c.lemma in lex.deliberate_verbs and interrogative(c.tok, only_whether=True)):
         return STOP
     return None
 
@@ -148,7 +120,7 @@ def _embedded_question(lex: Lexicon, c: Climb) -> str | None:
 def _wish_on_other(lex: Lexicon, c: Climb) -> str | None:
     """"Trump said he hoped Moscow would accept the truce": the hope is Trump's support, Moscow only
     the one it is pinned on."""
-    if c.is_verb and c.lemma in _WISHES and c.dep == "ccomp" and c.w.demand is None and wished_on_other(c.tok, c.head):
+    if c.is_verb and c.lemma in lex.wish_verbs and c.dep == "ccomp" and c.w.demand is None and wished_on_other(c.tok, c.head):
         c.w.demand, c.w.demand_tok = "verb", c.head
     return None
 
@@ -170,7 +142,7 @@ def _speech(lex: Lexicon, c: Climb) -> str | None:
     if c.is_verb and c.lemma in lex.speech_verbs and (
             dep in ("ccomp", "parataxis") or (dep == "xcomp" and c.lemma not in lex.support_verbs | lex.oppose_verbs)
             or (c.frozen and dep in ("advcl", "conj"))) and not (
-            c.lemma in _WISHES and head.dep_ == "ccomp" and lemma(head.head) in lex.speech_verbs):
+            c.lemma in lex.wish_verbs and head.dep_ == "ccomp" and lemma(head.head) in lex.speech_verbs):
         c.w.speech = head
         if not c.contrast:
             return DONE
@@ -182,7 +154,7 @@ def _without(lex: Lexicon, c: Climb) -> str | None:
     toppling X or securing a deal to halt attacks" is what is not done."""
     w, head = c.w, c.head
     if c.dep in ("pcomp", "pobj") and head.lower_ == "without":
-        if c.dep == "pobj" and head.head.pos_ in ("VERB", "AUX") and negated(head.head) and w.cue is None \
+        if c.dep == "pobj" and head.head.pos_ in ("VERB", "AUX") and negated(lex, head.head) and w.cue is None \
                 and not w.negations:
             w.cue, w.cue_tok, w.clause_top = "require", head.head, head.head
             w.conditional = True
@@ -198,7 +170,7 @@ def _frozen(lex: Lexicon, c: Climb) -> str | None:
         return None
     if c.dep == "conj" and c.is_verb and not c.contrast:
         c.w.absorb(lex, c.head, lexical=False)
-        if c.w.demand is None and modal_demand(c.head):
+        if c.w.demand is None and modal_demand(lex, c.head):
             c.w.demand = "modal"
     return c.up()
 
@@ -207,7 +179,7 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
     """The topic is (in) the subject: "the truce must hold" (a demand), "the truce is over" (oppose),
     "any troops sent would be legitimate targets" (an evaluation)."""
     w, tok, head = c.w, c.tok, c.head
-    if not (c.dep in ("nsubj", "csubj") and (tok.i == w.root.i or tok.lemma_.lower() in TRANSPARENT
+    if not (c.dep in ("nsubj", "csubj") and (tok.i == w.root.i or tok.lemma_.lower() in lex.transparent_nouns
                                              or tok.lemma_.lower() in lex.support_nouns)):
         return None
     verdict = evaluation(lex, head) if head.lemma_ == "be" else None
@@ -215,19 +187,20 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
         # "welcomed the ceasefire reached between India and Pakistan": a reduced relative
         # misparsed as a clause; the topic belongs to the verb above.
         return c.up()
-    if c.lemma in _KEEP_GOING and (modal_demand(head) or wanted(head)):
+    if c.lemma in lex.continuing_verbs and (modal_demand(lex, head) or wanted(head)):
         w.cue, w.cue_tok = c.lemma, head
         w.demand = "modal"
-    elif c.lemma in _KEEP_GOING | {"take", "come"} and (negated(head) or strong_condition(clause_text(head))):
+    elif c.lemma in lex.continuing_verbs | {"take", "come"} and (
+            negated(lex, head) or strong_condition(lex, clause_text(head))):
         # "the truce would not come into force until sanctions were lifted"
         w.cue, w.cue_tok = c.lemma, head
-    elif head.lower_ in _CONDITIONED and lemma(head.head) in ("make", "render", "keep"):
+    elif head.lower_ in lex.conditioned_words and lemma(head.head) in ("make", "render", "keep"):
         # "Moscow has made any truce conditional on an end to arms deliveries"
         w.cue, w.cue_tok = "make conditional", head.head
         w.conditional = True
         w.absorb(lex, head.head, lexical=False)
         return c.top(head.head)
-    elif head.lemma_ == "be" and any(x.dep_ in ("acomp", "advmod", "attr") and x.lower_ in _END_STATES
+    elif head.lemma_ == "be" and any(x.dep_ in ("acomp", "advmod", "attr") and x.lower_ in lex.end_states
                                      for x in head.children):
         w.cue, w.cue_tok = "over", head
         w.polarity *= -1
@@ -272,7 +245,7 @@ def _made_conditional(lex: Lexicon, c: Climb) -> str | None:
     """"made the truce conditional on ...", "renders any ceasefire dependent on ..."."""
     w, head = c.w, c.head
     if c.dep == "dobj" and c.lemma in ("make", "render") and w.cue is None and any(
-            x.lower_ in _CONDITIONED and x.dep_ in ("oprd", "acomp", "ccomp", "xcomp", "amod")
+            x.lower_ in lex.conditioned_words and x.dep_ in ("oprd", "acomp", "ccomp", "xcomp", "amod")
             for x in head.children):
         w.cue, w.cue_tok, w.conditional = "make conditional", head, True
         w.absorb(lex, head, lexical=False)
@@ -282,7 +255,7 @@ def _made_conditional(lex: Lexicon, c: Climb) -> str | None:
 
 def _meeting(lex: Lexicon, c: Climb) -> str | None:
     """"to hold talks about the ceasefire proposal": a meeting takes no side."""
-    if c.dep == "dobj" and c.tok.lemma_.lower() in _MEETINGS and c.lemma in lex.light_verbs | _MEETING_VERBS:
+    if c.dep == "dobj" and c.tok.lemma_.lower() in lex.meeting_nouns and c.lemma in lex.light_verbs | lex.meeting_verbs:
         return STOP
     return None
 
@@ -339,7 +312,7 @@ def _clause_boundary(lex: Lexicon, c: Climb) -> str | None:
     """A coordinated, adverbial or relative clause ends the composing part of the climb."""
     dep, head, w = c.dep, c.head, c.w
     noun_clause = dep == "acl" and (head.lemma_.lower() in lex.support_nouns | lex.oppose_nouns
-                                    or head.lemma_.lower() in TRANSPARENT)
+                                    or head.lemma_.lower() in lex.transparent_nouns)
     if not (dep == "conj" or (dep == "advcl" and not is_purpose(c.tok)) or dep in ("relcl", "amod")
             or (dep == "acl" and not noun_clause) or dep not in _COMPOSE | {"acl"}):
         return None
@@ -353,7 +326,7 @@ def _clause_boundary(lex: Lexicon, c: Climb) -> str | None:
                                         for x in c.tok.children)
     if dep == "conj" and c.is_verb:
         w.absorb(lex, head, lexical=False)
-        if w.demand is None and modal_demand(head):
+        if w.demand is None and modal_demand(lex, head):
             w.demand = "modal"
     return c.up()
 
@@ -377,7 +350,7 @@ def _compose(lex: Lexicon, c: Climb) -> str | None:
 def _compose_noun(lex: Lexicon, c: Climb) -> str | None:
     w, dep, head, base = c.w, c.dep, c.head, c.lemma
     stance_noun = base in lex.support_nouns or base in lex.oppose_nouns
-    transparent = base in TRANSPARENT or head.lower_ in TRANSPARENT
+    transparent = base in lex.transparent_nouns or head.lower_ in lex.transparent_nouns
     if transparent or stance_noun:
         w.negations += sum(1 for x in head.children if x.lower_ == "no" and x.dep_ == "det")
     if stance_noun and dep != "compound":
@@ -387,7 +360,7 @@ def _compose_noun(lex: Lexicon, c: Climb) -> str | None:
             if base in lex.oppose_nouns:
                 w.polarity *= -1
             w.cue, w.cue_tok = base, head
-            if base in _PROPOSALS and w.polarity * (-1 if w.negations % 2 else 1) > 0:
+            if base in lex.proposal_nouns and w.polarity * (-1 if w.negations % 2 else 1) > 0:
                 w.proposals.append(head)
     elif not transparent and not stance_noun and (dep == "compound" and c.tok.i == w.root.i
                                                   or dep == "prep" and w.cue is None):
@@ -415,7 +388,7 @@ def _compose_predicate(lex: Lexicon, c: Climb) -> None:
             if base in lex.demand_verbs and (dep == "ccomp" or objected or
                                              base not in ("want", "need", "hope", "wish")):
                 w.demand, w.demand_tok = "verb", head
-            elif modal_demand(c.tok):
+            elif modal_demand(lex, c.tok):
                 w.demand = "modal"
 
 

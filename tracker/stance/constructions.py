@@ -10,18 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.stance.assemble import Candidate
-from tracker.stance.climb import TRANSPARENT
 from tracker.stance.holders import holders_of, resolve_token
 from tracker.stance.polarity import negated, predicate_class
 from tracker.stance.reading import Knowledge, Reading
 from tracker.stance.speakers import subject_holders
 from tracker.stance.syntax import lemma
 
-_PRESSURE_VERBS = {"threaten", "warn", "vow", "promise", "pledge", "threat"}
-_PENALTIES = {"sanction", "sanctions", "tariff", "tariffs", "penalty", "penalties", "consequence", "consequences",
-              "levy", "levies", "duty", "duties", "embargo"}
-_MEDIATOR_NOUNS = {"mediator", "mediators", "broker", "brokers", "guarantor", "guarantors", "facilitator",
-                   "facilitators", "sponsor", "sponsors", "host", "intermediary"}
 _INFERRED = ("pronoun", "metonym", "description", "institution")
 
 
@@ -48,7 +42,7 @@ def pressure(k: Knowledge, r: Reading, span: Any, topic: str, term: str, sent: A
     while top.dep_ in ("xcomp", "conj") and top.head.i != top.i and top.head.pos_ in ("VERB", "AUX"):
         top = top.head
     objects = {g.lemma_.lower() for g in top.subtree if g.dep_ in ("dobj", "pobj")}
-    if lemma(top) not in _PRESSURE_VERBS and not objects & _PENALTIES:
+    if lemma(top) not in k.lex.pressure_verbs and not objects & k.lex.penalty_nouns:
         return None
     holders = subject_holders(k, r, top)
     if not holders and top.dep_ == "ccomp" and lemma(top.head) in k.lex.speech_verbs:
@@ -66,7 +60,7 @@ def relative_clause(k: Knowledge, r: Reading, span: Any, topic: str, term: str, 
     """A stance told about the topic in a relative clause: "the ceasefire that Ukraine accepted",
     "a ceasefire deal Trump announced" (a journalist's statement of the subject's position)."""
     root = span.root
-    nouns = [root] + ([root.head] if root.dep_ == "compound" and root.head.lemma_.lower() in TRANSPARENT else [])
+    nouns = [root] + ([root.head] if root.dep_ == "compound" and root.head.lemma_.lower() in k.lex.transparent_nouns else [])
     out: list[Candidate] = []
     for n in nouns:
         for rel in (c for c in n.children if c.dep_ == "relcl" and c.pos_ in ("VERB", "AUX")):
@@ -74,7 +68,7 @@ def relative_clause(k: Knowledge, r: Reading, span: Any, topic: str, term: str, 
             subj = [c for c in rel.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
             if cls is None or not subj or any(c.dep_ in ("nsubjpass", "dobj") for c in rel.children):
                 continue
-            pol = "oppose" if (cls == "oppose") != bool(negated(rel) % 2) else "support"
+            pol = "oppose" if (cls == "oppose") != bool(negated(k.lex, rel) % 2) else "support"
             for holder, how in holders_of(k, r, subj[0]):
                 out.append(Candidate.of_sentence(
                     r, sent, holder=holder, topic=topic, polarity=pol, modality="firm", confidence=0.7,
@@ -98,7 +92,7 @@ def _noun_owners(k: Knowledge, root: Any) -> list[tuple[Any, str]]:
     """The tokens that own the topic noun (a brokering adjective's name, a possessive, a mediator's
     role), each with the word that says so."""
     heads = [root]
-    if root.head.lemma_.lower() in TRANSPARENT and root.dep_ in ("compound", "amod", "nmod"):
+    if root.head.lemma_.lower() in k.lex.transparent_nouns and root.dep_ in ("compound", "amod", "nmod"):
         heads.append(root.head)
     owners: list[tuple[Any, str]] = []
     for h in heads:
@@ -120,7 +114,7 @@ def _noun_owners(k: Knowledge, root: Any) -> list[tuple[Any, str]]:
         if t.dep_ not in ("pobj", "prep", "compound", "nmod") and t.i != root.i:
             break
         t = t.head
-        if t.pos_ == "NOUN" and t.lemma_.lower() in _MEDIATOR_NOUNS:
+        if t.pos_ == "NOUN" and t.lemma_.lower() in k.lex.mediator_nouns:
             if t.dep_ == "appos":
                 owners.append((t.head, t.lemma_.lower()))
             elif t.dep_ == "attr":

@@ -19,10 +19,6 @@ from tracker.stance.syntax import PRONOUNS_GROUP, PRONOUNS_PERSON, entity_of, no
 
 _SCAN_REACH = 600        # characters back a pronoun may reach for a name outside the parsed paragraphs
 _VENUE_PREPS = {"in", "at", "to", "near", "outside", "inside", "into", "across", "via", "around", "toward", "towards"}
-_HUMAN_ROLES = {"researcher", "analyst", "professor", "expert", "economist", "strategist", "scholar", "fellow",
-                "director", "head", "chief", "official", "spokesman", "spokeswoman", "spokesperson", "diplomat",
-                "envoy", "ambassador", "minister", "adviser", "advisor", "commander", "general", "author",
-                "journalist", "correspondent", "lawmaker", "senator", "leader", "founder", "president", "chairman"}
 _DEFINITE_ROLES = {
     "president": ("head_of_state",), "prime minister": ("head_of_government",), "premier": ("head_of_government",),
     "chancellor": ("head_of_government",), "leader": ("head_of_state", "head_of_government", "group_leader"),
@@ -80,7 +76,7 @@ def local_mentions(k: Knowledge, r: Reading) -> list[Mention]:
     taken = {m.start for m in out}
     for tok in doc:
         if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ == "PROPN" and offset + tok.idx not in taken and any(
-                c.dep_ == "appos" and c.lemma_.lower() in _HUMAN_ROLES for c in tok.children):
+                c.dep_ == "appos" and c.lemma_.lower() in k.lex.human_role_nouns for c in tok.children):
             # "Citrinowicz, the researcher at ..., said": a person even when the parser saw an ORG.
             out.append(Mention(offset + tok.idx, f"person:{slugify(tok.text)}", "person", None, tok.text,
                                None, None, "subject"))

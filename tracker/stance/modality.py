@@ -16,42 +16,24 @@ from typing import Any
 from tracker.lexicon import Lexicon
 from tracker.stance.syntax import lemma
 
-_CONDITION_STRONG = re.compile(
-    r"\b(only if|if|unless|as long as|so long as|provided|providing|on (the )?condition|in exchange for|"
-    r"in return for|subject to|contingent (on|upon)|conditional (on|upon)|dependent on|depends? on|"
-    r"only after|only with|only under|only once|in principle|preconditions?|once|but first|"
-    r"(?:until|till)(?!\s+(?:midnight|noon|dawn|dusk|the end of|end of|the weekend|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|"
-    r"november|december|next|\d))|under (?:certain|some|specific|strict|clear) conditions|with conditions|"
-    r"conditionally|"
-    r"first (needs?|must|has to|have to)|not before|before any|as soon as)\b", re.IGNORECASE)
 _CONDITION_TEMPORAL = re.compile(
     r"\b(after|when|following)\b[^.;]{0,60}\b(ceasefire|truce|peace|deal|agreement|settlement|withdraw\w*|"
     r"end of (the )?(war|fighting)|fighting (stops|ends)|mandate|backstop)\b", re.IGNORECASE)
-_PRECONDITION = re.compile(
-    r"\b(only if|unless|(?:until|till)(?!\s+(?:midnight|noon|dawn|the end of|end of|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday|next|\d))|but first|first (needs?|must|has to|have to)|not before|"
-    r"before any|only after|only once|preconditions?|(?:conditional|contingent|dependent) (?:on|upon))\b", re.IGNORECASE)
 _CONTRAST_PRECONDITION = re.compile(
     r"\b(but|however|yet)\b[^.;]{0,120}?\b(before any|until|unless|first|only (if|after|once)|preconditions?|"
     r"conditions? (must|would have to|had to|have to)|(had|have|has|would have) to be (settled|met|resolved|addressed)|"
     r"must first)\b", re.IGNORECASE)
 _THREAT_CONDITION = re.compile(r"\b(if|unless|as long as|so long as|provided)\b", re.IGNORECASE)
-_SPECULATION = {"clear", "unclear", "uncertain", "likely", "unlikely", "doubtful", "possible", "impossible",
-                "conceivable", "plausible", "probable", "improbable"}
-# Stance verbs that carry an existing truce on: a time limit on them ("until ...") is no precondition.
-_CONTINUATION = {"extend", "prolong", "keep", "maintain", "continue", "renew", "observe", "respect", "honour", "honor",
-                 "uphold", "abide", "hold", "stick", "preserve", "sustain"}
 
 
-def strong_condition(text: str) -> bool:
+def strong_condition(lex: Lexicon, text: str) -> bool:
     """Does the text tie what it says to a condition ("only if", "unless", "as long as", "until ...")?"""
-    return bool(_CONDITION_STRONG.search(text))
+    return bool(lex.conditional_regex.search(text))
 
 
 def modality(lex: Lexicon, clause_text: str, hedge: bool) -> str:
     """conditional when the clause ties the stance to a condition, hedged when it weakens it."""
-    if _CONDITION_STRONG.search(clause_text) or _CONDITION_TEMPORAL.search(clause_text):
+    if lex.conditional_regex.search(clause_text) or _CONDITION_TEMPORAL.search(clause_text):
         return "conditional"
     if hedge or lex.hedge_regex.search(clause_text):
         return "hedged"
@@ -65,14 +47,14 @@ def hedged(lex: Lexicon, tok: Any, lexical: bool = True) -> bool:
     return lexical and lemma(tok) in lex.hedge_words
 
 
-def modal_demand(tok: Any) -> bool:
+def modal_demand(lex: Lexicon, tok: Any) -> bool:
     """'must agree', 'has to agree', 'should accept', 'needs to stop'."""
     if tok is None:
         return False
     for c in tok.children:
-        if c.dep_ == "aux" and c.lower_ in ("must", "should", "ought"):
+        if c.dep_ == "aux" and c.lower_ in lex.modal_auxes:
             return True
-    return tok.dep_ == "xcomp" and tok.head.lemma_ in ("have", "need", "got") and \
+    return tok.dep_ == "xcomp" and tok.head.lemma_ in lex.modal_heads and \
         any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
@@ -86,7 +68,7 @@ def wanted(tok: Any) -> bool:
         "determined", "intent")
 
 
-def in_condition(span: Any) -> bool:
+def in_condition(lex: Lexicon, span: Any) -> bool:
     """Is the mention inside a condition clause (if, unless, provided, as long as, until, once)?"""
     t = span.root
     for _ in range(12):
@@ -96,8 +78,8 @@ def in_condition(span: Any) -> bool:
                 return True
         if t.dep_ in ("ccomp", "advcl", "pcomp") and any(c.dep_ == "mark" and c.lower_ == "whether" for c in t.children):
             return True      # "whether Israel had agreed to stop striking": a question, not a stance
-        if t.i != span.root.i and (t.lemma_ in _SPECULATION and t.pos_ == "ADJ" or t.lemma_ == "be" and any(
-                c.dep_ == "acomp" and c.lemma_ in _SPECULATION for c in t.children)):
+        if t.i != span.root.i and (t.lemma_ in lex.speculation_words and t.pos_ == "ADJ" or t.lemma_ == "be" and any(
+                c.dep_ == "acomp" and c.lemma_ in lex.speculation_words for c in t.children)):
             return True      # "it is not clear the president has much appetite for resuming a war"
         if t.lemma_ in ("ask", "question", "wonder") and t.i != span.root.i and \
                 any(c.lower_ in ("about", "whether", "if", "how", "when", "why") for c in t.children):
@@ -120,8 +102,8 @@ def _precondition_opposes(lex: Lexicon, topic: str, term: str, w: Any, pol: str,
     """"no truce until they withdraw"; but "extend the pause until ..." keeps it, and so does an
     exception to a truce the holder keeps ("will stop attacks unless they come from there")."""
     if topic == "ceasefire" and pol == "support" and mod == "conditional" and \
-            any(m.group(0).lower() != "unless" for m in _PRECONDITION.finditer(clause)) and \
-            not w.negations and (w.cue or "").split(" ")[0] not in _CONTINUATION:
+            any(m.group(0).lower() != "unless" for m in lex.precondition_regex.finditer(clause)) and \
+            not w.negations and (w.cue or "").split(" ")[0] not in lex.continuation_verbs:
         return "oppose", mod
     return pol, mod
 
@@ -131,7 +113,7 @@ def _kept_on_conditions(lex: Lexicon, topic: str, term: str, w: Any, pol: str, m
     """"we will return to war if Hamas does not disarm", "he will not extend the truce if no deal is
     reached": a holder keeping a truce on conditions (SPEC: support, conditional)."""
     if topic == "ceasefire" and pol == "oppose" and mod == "conditional" and \
-            _THREAT_CONDITION.search(clause) and not _PRECONDITION.search(clause) and \
+            _THREAT_CONDITION.search(clause) and not lex.precondition_regex.search(clause) and \
             (lex.is_inverse(term) or (w.cue or "").split(" ")[0] in ("extend", "end", "resume", "return", "hold",
                                                                      "keep", "continue")):
         return "support", mod

@@ -40,7 +40,7 @@ class Walk:
     def absorb(self, lex: Lexicon, tok: Any, lexical: bool = True, via: Any = None) -> None:
         """Take a predicate's negations and hedges into account (via: the child the walk came from,
         whose own 'no' was counted already)."""
-        self.negations += negated(tok, via)
+        self.negations += negated(lex, tok, via)
         self.hedge = self.hedge or hedged(lex, tok, lexical)
 
 
@@ -61,6 +61,8 @@ def predicate_class(lex: Lexicon, tok: Any, via: Any = None, depth: int = 1, has
                 return "oppose", key
             if key in lex.support_verbs:
                 return "support", key
+        if base in lex.neutral_verbs:
+            return None, base      # passes its complement's stance through, never a light verb's side
         if base in lex.light_verbs and not has_cue and depth <= 2 and via is not None and \
                 via.dep_ in ("dobj", "prep", "attr", "oprd"):
             return "support", base
@@ -106,9 +108,9 @@ def evaluation(lex: Lexicon, tok: Any) -> tuple[int, str] | None:
     return None
 
 
-def negated(tok: Any, via: Any = None) -> int:
+def negated(lex: Lexicon, tok: Any, via: Any = None) -> int:
     """How many negations a predicate carries ("not", "never", "no plans", "has yet to")."""
-    n = sum(1 for c in tok.children if c.dep_ == "neg" or (c.lower_ in ("never", "no") and c.dep_ in ("advmod", "det")))
+    n = sum(1 for c in tok.children if c.dep_ == "neg" or (c.lower_ in lex.negation_words and c.dep_ in ("advmod", "det")))
     # "take no part", "has no plans", "see no room": the 'no' on the object negates the predicate
     n += sum(1 for c in tok.children if c.dep_ == "dobj" and (via is None or c.i != via.i)
              and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children))

@@ -17,15 +17,6 @@ from tracker.stance.holders import Found, holders_of
 from tracker.stance.reading import Knowledge, Reading
 from tracker.stance.syntax import PRONOUNS_SELF, SUBJECT_DEPS, entity_before, entity_of, lemma
 
-# Subjects that name other parties without saying which: their stance is not the speaker's.
-_OTHER_PARTIES = {"country", "nation", "state", "government", "leader", "ally", "member", "partner", "analyst",
-                  "expert", "observer", "critic", "resident", "people", "other", "diplomat", "capital"}
-# What one party says another wants is a claim, not the other's stance ("Trump insisted Iran is eager").
-_DESIRES = {"want", "seek", "eager", "keen", "hope", "wish", "desperate", "ready", "willing", "open", "interested",
-            "prepared", "try", "look", "beg", "yearn", "crave", "prepare", "plan", "intend", "plot", "scheme"}
-_CLAIMS = {"claim", "insist", "allege", "suggest", "speculate", "believe", "think", "argue", "contend", "assert",
-           "maintain", "charge", "accuse"}
-
 
 def subject_holders(k: Knowledge, r: Reading, verb: Any) -> Found:
     """The speaker of a speech verb (its subject, the agent of a passive, or the X of "according to X")."""
@@ -167,7 +158,7 @@ def _subject_agents(k: Knowledge, r: Reading, tok: Any, subj: list[Any]) -> tupl
     for extra in subj:      # "X and Y backed ..." is sometimes parsed as two subjects
         holders += [h for h in holders_of(k, r, extra) if h[0].holder_id not in {x.holder_id for x, _ in holders}]
     how = "pronoun" if s.pos_ == "PRON" and s.lower_ not in PRONOUNS_SELF else "subject"
-    if not holders and s.lemma_.lower() in _OTHER_PARTIES and not own_side(k, s):
+    if not holders and s.lemma_.lower() in k.lex.other_party_nouns and not own_side(k, s):
         how = "unresolved"      # "26 countries pledged ...": someone, but not the speaker
     return holders, how
 
@@ -228,7 +219,7 @@ def choose(k: Knowledge, speakers: Found, agents: Found, agent_how: str, w: Any,
     reported_others = [a for a in agents if a[0].holder_id not in {h.holder_id for h, _ in speakers}
                        and a[0].country not in {h.country for h, _ in speakers if h.country}]
     if reported_others and not w.demand and w.speech is not None and agent_how not in ("self", "pronoun") and (
-            any(c.split(" ")[0] in _DESIRES for c in [w.cue or "", *w.cues]) or lemma(w.speech) in _CLAIMS):
+            any(c.split(" ")[0] in k.lex.desire_words for c in [w.cue or "", *w.cues]) or lemma(w.speech) in k.lex.claim_verbs):
         return []        # "Zelensky said Moscow was getting ready to torpedo the plan": a claim about others
     if agent_how == "pronoun" and pronoun_first:
         # "They also agreed to ..., the Saudi ministry said": the pronoun looks back past the
