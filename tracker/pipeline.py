@@ -58,9 +58,11 @@ class Runtime:
 
     @cached_property
     def scorer(self) -> Any:
+        from tracker import nlp as nlp_mod
         from tracker.stance import Scorer
 
-        return Scorer(self.nlp, self.gazetteer, self.registry, self.lexicon)
+        return Scorer(self.nlp, self.gazetteer, self.registry, self.lexicon,
+                      scan_matcher=nlp_mod.scan_matcher(self.nlp, self.gazetteer))
 
     def reference(self) -> tuple[str, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         """The gazetteer and registry as frames for the store's actors, actor_roles and conflicts tables."""

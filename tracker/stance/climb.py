@@ -20,10 +20,9 @@ from typing import Any
 from tracker.lexicon import Lexicon
 from tracker.stance.modality import modal_demand, strong_condition, wanted
 from tracker.stance.polarity import Walk, evaluation, negated, predicate_class
-from tracker.stance.speakers import according_to
+from tracker.stance.speakers import late_speech
 from tracker.stance.syntax import (
     clause_text,
-    entity_before,
     interrogative,
     is_purpose,
     lemma,
@@ -95,7 +94,7 @@ def walk(lex: Lexicon, span: Any, term: str = "") -> Walk | None:
         if outcome == DONE:
             return w
     if w.speech is None and w.cue is not None:
-        w.speech = _late_speech(lex, w, c.tok)
+        w.speech = late_speech(lex, w, c.tok)
     return w
 
 
@@ -398,24 +397,3 @@ CLIMB_RULES: tuple[Callable[[Lexicon, Climb], str | None], ...] = (
     _relative_clause, _pushed_for, _clause_boundary, _compose,
 )
 
-
-def _late_speech(lex: Lexicon, w: Walk, top: Any) -> Any:
-    """The speech verb the parse did not put above the clause.
-
-    Parsers often hang "that ..." off the wrong word ("said after the call that Rome had no plans"),
-    or the attribution off the quote ("X is willing, Y told lawmakers" with "told" as a parataxis
-    of "is"); reported speech nearly always depends on the sentence's own speech verb, so look for
-    it at the top.
-    """
-    path = {t.i for t in w.root.ancestors} | {w.root.i}
-    if top.pos_ in ("VERB", "AUX") and lemma(top) in lex.speech_verbs and top.i != w.clause_top.i \
-            and lemma(top) not in lex.support_verbs | lex.oppose_verbs:
-        return top
-    if according_to(w.root) is not None:
-        return according_to(w.root)     # "According to the US, Kyiv and Moscow agreed ..."
-    for x in top.children:
-        if x.dep_ in ("parataxis", "ccomp", "advcl", "conj") and x.i not in path and \
-                x.pos_ in ("VERB", "AUX") and lemma(x) in lex.speech_verbs and x.i > w.root.i and \
-                (any(g.dep_ in ("nsubj", "nsubjpass") for g in x.children) or entity_before(x) is not None):
-            return x
-    return None

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tracker.lexicon import Lexicon
 from tracker.stance.holders import Found, holders_of
 from tracker.stance.reading import Knowledge, Reading
 from tracker.stance.syntax import PRONOUNS_SELF, SUBJECT_DEPS, entity_before, entity_of, lemma
@@ -252,3 +253,25 @@ def pronoun_before(w: Any) -> str:
         if t.i == w.speech.i:
             return ""
     return ""
+
+
+def late_speech(lex: Lexicon, w: Any, top: Any) -> Any:
+    """The speech verb the parse did not put above the clause.
+
+    Parsers often hang "that ..." off the wrong word ("said after the call that Rome had no plans"),
+    or the attribution off the quote ("X is willing, Y told lawmakers" with "told" as a parataxis
+    of "is"); reported speech nearly always depends on the sentence's own speech verb, so look for
+    it at the top.
+    """
+    path = {t.i for t in w.root.ancestors} | {w.root.i}
+    if top.pos_ in ("VERB", "AUX") and lemma(top) in lex.speech_verbs and top.i != w.clause_top.i \
+            and lemma(top) not in lex.support_verbs | lex.oppose_verbs:
+        return top
+    if according_to(w.root) is not None:
+        return according_to(w.root)     # "According to the US, Kyiv and Moscow agreed ..."
+    for x in top.children:
+        if x.dep_ in ("parataxis", "ccomp", "advcl", "conj") and x.i not in path and \
+                x.pos_ in ("VERB", "AUX") and lemma(x) in lex.speech_verbs and x.i > w.root.i and \
+                (any(g.dep_ in ("nsubj", "nsubjpass") for g in x.children) or entity_before(x) is not None):
+            return x
+    return None
