@@ -347,6 +347,8 @@ def _compose(lex: Lexicon, c: Climb) -> str | None:
 
 
 def _compose_noun(lex: Lexicon, c: Climb) -> str | None:
+    """A noun above the topic: a stance noun ("calls for a truce") takes a side, a transparent one
+    ("a ceasefire proposal") stands for the topic, any other means the topic only modifies it."""
     w, dep, head, base = c.w, c.dep, c.head, c.lemma
     stance_noun = base in lex.support_nouns or base in lex.oppose_nouns
     transparent = base in lex.transparent_nouns or head.lower_ in lex.transparent_nouns
@@ -370,6 +372,8 @@ def _compose_noun(lex: Lexicon, c: Climb) -> str | None:
 
 
 def _compose_predicate(lex: Lexicon, c: Climb) -> None:
+    """A verb or adjective above the topic: its side multiplies the polarity; a demand verb or modal
+    over the stance makes it a demand on someone else."""
     w, dep, head, base = c.w, c.dep, c.head, c.lemma
     cls, cue = predicate_class(lex, head, via=c.tok, depth=c.depth, has_cue=w.cue is not None)
     if cls is not None:
