@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from tracker.config import load_settings
-from tracker.learned import candidates as cand_mod, gold, model as model_mod, resources, train
-from tracker.learned.decide import Decider, decide_with
+from tracker.stance.learned import candidates as cand_mod, gold, model as model_mod, resources, train
+from tracker.stance.learned.decide import Decider, decide_with
 from tracker.models import Holder
 from tracker.pipeline import Runtime
 from tracker.stance import Scorer

@@ -699,7 +699,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from importlib import resources
 
     from tracker.api import _runtime
-    from tracker.learned import model, report
+    from tracker.stance.learned import model, report
 
     out = Path(args.out) if args.out else Path(str(resources.files("tracker").joinpath(model.PACKAGED)))
     report.run_training(_runtime(_settings(args)), _corpus(args), out, print)
@@ -708,7 +708,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from tracker.api import _runtime
-    from tracker.learned import report
+    from tracker.stance.learned import report
 
     report.run_eval(_runtime(_settings(args)), _corpus(args), print, baseline=not args.no_baseline)
     return 0

@@ -26,16 +26,27 @@ _SCHEMA: dict[str, dict[str, str]] = {
                          "not_topic": "list"},
     "topics.peacekeeping": {"terms": "list", "patterns": "list", "contextual_patterns": "list", "contextual": "list",
                             "anchors": "list", "not_topic": "list", "combat": "list"},
-    "evaluation": {"verbs": "list", "positive": "list", "negative": "list"},
+    "evaluation": {"verbs": "list", "positive": "list", "negative": "list", "end_states": "list",
+                   "speculation": "list"},
     "speech": {"verbs": "list", "announce": "list"},
     "predicates.support": {"verbs": "list", "light_verbs": "list", "adjectives": "list", "nouns": "list"},
     "predicates.oppose": {"verbs": "list", "adjectives": "list", "nouns": "list"},
     "predicates.neutral": {"verbs": "list"},
     "predicates.epistemic": {"verbs": "list"},
     "predicates.accusation": {"verbs": "list"},
+    "predicates.desire": {"words": "list"},
+    "predicates.claim": {"verbs": "list"},
+    "predicates.wish": {"verbs": "list"},
+    "predicates.deliberate": {"verbs": "list"},
+    "predicates.continuation": {"verbs": "list"},
+    "predicates.continuing": {"verbs": "list"},
+    "predicates.pressure": {"verbs": "list"},
+    "predicates.meeting": {"verbs": "list"},
+    "nouns": {"transparent": "list", "proposals": "list", "meetings": "list", "mediators": "list",
+              "penalties": "list", "other_parties": "list", "human_roles": "list"},
     "demand": {"verbs": "list", "modals": "list"},
     "negation": {"words": "list", "phrases": "list"},
-    "conditional": {"markers": "list", "precondition": "list"},
+    "conditional": {"markers": "list", "precondition": "list", "conditioned": "list"},
     "hedge": {"markers": "list"},
     "institutions": {"nouns": "list", "official_titles": "list"},
     "hygiene": {"line_patterns": "list", "heading_max_words": "int", "furniture_max_words": "int"},
@@ -55,6 +66,14 @@ def _phrase_regex(terms: Sequence[str], patterns: Sequence[str] = ()) -> re.Patt
     if not parts:
         return re.compile(r"(?!x)x")
     return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+
+
+def _word_regex(patterns: Sequence[str]) -> re.Pattern[str]:
+    """A case-insensitive matcher for regular expressions between word boundaries (\\b), as the
+    condition markers are written."""
+    if not patterns:
+        return re.compile(r"(?!x)x")
+    return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -92,12 +111,32 @@ class Lexicon:
     oppose_nouns: frozenset[str]
     neutral_verbs: frozenset[str]
     epistemic_verbs: frozenset[str]
+    desire_words: frozenset[str]
+    claim_verbs: frozenset[str]
+    wish_verbs: frozenset[str]
+    deliberate_verbs: frozenset[str]
+    continuation_verbs: frozenset[str]
+    continuing_verbs: frozenset[str]
+    pressure_verbs: frozenset[str]
+    meeting_verbs: frozenset[str]
+    transparent_nouns: frozenset[str]
+    proposal_nouns: frozenset[str]
+    meeting_nouns: frozenset[str]
+    mediator_nouns: frozenset[str]
+    penalty_nouns: frozenset[str]
+    other_party_nouns: frozenset[str]
+    human_role_nouns: frozenset[str]
+    end_states: frozenset[str]
+    speculation_words: frozenset[str]
+    conditioned_words: frozenset[str]
     accusation_verbs: frozenset[str]
     evaluation_verbs: frozenset[str]
     positive_words: frozenset[str]
     negative_words: frozenset[str]
     demand_verbs: frozenset[str]
     modals: tuple[str, ...]
+    modal_auxes: frozenset[str]
+    modal_heads: frozenset[str]
     negation_words: frozenset[str]
     negation_regex: re.Pattern[str]
     conditional_regex: re.Pattern[str]
@@ -222,7 +261,16 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
             re.compile(pat)
         except re.error as exc:
             raise DataFileError(f"Lexicon hygiene pattern {pat!r} is not a valid regular expression", str(exc)) from None
+    for key in ("markers", "precondition"):
+        for pat in data["conditional"][key]:
+            try:
+                re.compile(pat)
+            except re.error as exc:
+                raise DataFileError(f"Lexicon conditional.{key} entry {pat!r} is not a valid regular expression",
+                                    str(exc)) from None
     hedges = data["hedge"]["markers"]
+    modals = tuple(m.lower() for m in data["demand"]["modals"])
+    pred, nouns, evaluation = data["predicates"], data.get("nouns", {}), data.get("evaluation", {})
     return Lexicon(
         version=str(data.get("version", "1")),
         digest=digest.hexdigest()[:12],
@@ -247,16 +295,36 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
         oppose_nouns=lower(data["predicates"]["oppose"]["nouns"]),
         neutral_verbs=lower(data["predicates"]["neutral"]["verbs"]),
         epistemic_verbs=lower(data["predicates"].get("epistemic", {}).get("verbs", [])),
+        desire_words=lower(pred.get("desire", {}).get("words", [])),
+        claim_verbs=lower(pred.get("claim", {}).get("verbs", [])),
+        wish_verbs=lower(pred.get("wish", {}).get("verbs", [])),
+        deliberate_verbs=lower(pred.get("deliberate", {}).get("verbs", [])),
+        continuation_verbs=lower(pred.get("continuation", {}).get("verbs", [])),
+        continuing_verbs=lower(pred.get("continuing", {}).get("verbs", [])),
+        pressure_verbs=lower(pred.get("pressure", {}).get("verbs", [])),
+        meeting_verbs=lower(pred.get("meeting", {}).get("verbs", [])),
+        transparent_nouns=lower(nouns.get("transparent", [])),
+        proposal_nouns=lower(nouns.get("proposals", [])),
+        meeting_nouns=lower(nouns.get("meetings", [])),
+        mediator_nouns=lower(nouns.get("mediators", [])),
+        penalty_nouns=lower(nouns.get("penalties", [])),
+        other_party_nouns=lower(nouns.get("other_parties", [])),
+        human_role_nouns=lower(nouns.get("human_roles", [])),
+        end_states=lower(evaluation.get("end_states", [])),
+        speculation_words=lower(evaluation.get("speculation", [])),
+        conditioned_words=lower(data["conditional"].get("conditioned", [])),
         accusation_verbs=lower(data["predicates"].get("accusation", {}).get("verbs", [])),
         evaluation_verbs=lower(data.get("evaluation", {}).get("verbs", [])),
         positive_words=lower(data.get("evaluation", {}).get("positive", [])),
         negative_words=lower(data.get("evaluation", {}).get("negative", [])),
         demand_verbs=lower(data["demand"]["verbs"]),
-        modals=tuple(m.lower() for m in data["demand"]["modals"]),
+        modals=modals,
+        modal_auxes=frozenset(m for m in modals if " " not in m),
+        modal_heads=frozenset(m.split()[0] for m in modals if m.endswith(" to") and m.count(" ") == 1),
         negation_words=lower(data["negation"]["words"]),
         negation_regex=_phrase_regex(data["negation"]["phrases"]),
-        conditional_regex=_phrase_regex(data["conditional"]["markers"]),
-        precondition_regex=_phrase_regex(data["conditional"]["precondition"]),
+        conditional_regex=_word_regex(data["conditional"]["markers"]),
+        precondition_regex=_word_regex(data["conditional"]["precondition"]),
         hedge_regex=_phrase_regex([h for h in hedges if h.lower() not in _MODALS]),
         hedge_words=lower(h for h in hedges if " " not in h),
         institution_nouns=lower(data["institutions"]["nouns"]),

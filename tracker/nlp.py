@@ -6,7 +6,8 @@ fails with a message saying how to install one. The gazetteer's EntityRuler goes
 statistical NER so every known name is recognised with its canonical id (ent.ent_id_), fixing the
 model's misses (a split "von der Leyen", "Türkiye" tagged as an organisation).
 
-Heavy objects are built once and passed in: the CLI, the daemon, tests and notebooks share one
+The scorer's keyword scan for gazetteer names (scan_matcher) is built here too, so spaCy objects
+are made in one place. Heavy objects are built once and passed in: the CLI, the daemon, tests and notebooks share one
 pipeline per process.
 """
 
@@ -68,6 +69,26 @@ def build(gazetteer: Gazetteer, model: str | None = None) -> Any:
             nlp.add_pipe(LEMMA_FIX_NAME, after="lemmatizer")
         _cache[key] = nlp
         return nlp
+
+
+def scan_matcher(nlp: Any, gazetteer: Gazetteer) -> Any:
+    """A PhraseMatcher of every gazetteer name, keyed by actor id: the scorer's keyword scan for names
+    anywhere in an article, without parsing it.
+
+    Build it before any memory zone (nlp.memory_zone), so the actor ids it adds to the vocabulary's
+    strings outlive the zones the scorer's batches run in.
+    """
+    from spacy.matcher import PhraseMatcher
+
+    matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+    by_id: dict[str, list[str]] = {}
+    for p in gazetteer.entity_patterns():
+        if not p["id"].startswith("?"):
+            by_id.setdefault(p["id"], []).append(p["pattern"])
+    for actor_id, patterns in by_id.items():
+        nlp.vocab.strings.add(actor_id)
+        matcher.add(actor_id, list(nlp.tokenizer.pipe(patterns)))
+    return matcher
 
 
 def _fix_lemmas(doc: Any) -> Any:

@@ -58,15 +58,17 @@ class Runtime:
 
     @cached_property
     def scorer(self) -> Any:
+        from tracker import nlp as nlp_mod
         from tracker.stance import Scorer
 
-        return Scorer(self.nlp, self.gazetteer, self.registry, self.lexicon, decider=self.decider)
+        return Scorer(self.nlp, self.gazetteer, self.registry, self.lexicon,
+                      scan_matcher=nlp_mod.scan_matcher(self.nlp, self.gazetteer), decider=self.decider)
 
     @cached_property
     def decider(self) -> Any:
         """The learned decision with the packaged model; None (rules alone, with a warning) without one."""
-        from tracker.learned import model, resources
-        from tracker.learned.decide import Decider
+        from tracker.stance.learned import model, resources
+        from tracker.stance.learned.decide import Decider
 
         trained = model.load()
         if trained is None:

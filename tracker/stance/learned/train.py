@@ -20,10 +20,10 @@ import random
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from tracker.learned import gold as gold_mod
-from tracker.learned.candidates import Candidate
-from tracker.learned.decide import Decider, decide_with
-from tracker.learned.model import CLASSES, LinearModel, build
+from tracker.stance.learned import gold as gold_mod
+from tracker.stance.learned.candidates import Candidate
+from tracker.stance.learned.decide import Decider, decide_with
+from tracker.stance.learned.model import CLASSES, LinearModel, build
 from tracker.models import Statement
 
 SEED = 13

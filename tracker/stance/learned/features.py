@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from tracker.learned.resources import DecideData
+from tracker.stance.learned.resources import DecideData
 from tracker.lexicon import Lexicon
 
 _MAX_PATH = 6

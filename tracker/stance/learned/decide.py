@@ -16,9 +16,9 @@ from datetime import date
 from typing import Any, Iterable, Sequence
 
 from tracker.actors import Gazetteer
-from tracker.learned import candidates as cand_mod
-from tracker.learned.model import LinearModel
-from tracker.learned.resources import DecideData
+from tracker.stance.learned import candidates as cand_mod
+from tracker.stance.learned.model import LinearModel
+from tracker.stance.learned.resources import DecideData
 from tracker.lexicon import Lexicon
 from tracker.models import Holder
 

@@ -16,8 +16,8 @@ from datetime import date
 from typing import Any, Iterable, Sequence
 
 from tracker.actors import Gazetteer
-from tracker.learned.features import features
-from tracker.learned.resources import TOPICS, DecideData
+from tracker.stance.learned.features import features
+from tracker.stance.learned.resources import TOPICS, DecideData
 from tracker.lexicon import Lexicon
 from tracker.models import Holder
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from tracker import quality
-from tracker.learned import gold, model as model_mod, resources, train
-from tracker.learned.decide import Decider
+from tracker.stance.learned import gold, model as model_mod, resources, train
+from tracker.stance.learned.decide import Decider
 
 PASSAGES = Path(__file__).resolve().parent.parent / "data" / "training"
 C_VALUES = (0.3, 1.0)
@@ -33,11 +33,18 @@ def labelled(corpus: Path) -> dict[str, list[gold.Labelled]]:
     return sets
 
 
-def _collector(runtime: Any) -> tuple[Any, Decider]:
+def _rules_scorer(runtime: Any, decider: Decider | None = None) -> Any:
+    from tracker import nlp as nlp_mod
     from tracker.stance import Scorer
 
+    return Scorer(runtime.nlp, runtime.gazetteer, runtime.registry, runtime.lexicon,
+                  scan_matcher=nlp_mod.scan_matcher(runtime.nlp, runtime.gazetteer), decider=decider)
+
+
+def collector(runtime: Any) -> tuple[Any, Decider]:
+    """A scorer that runs the rules and hands every article's candidates to a decider without a model."""
     dec = Decider(runtime.gazetteer, runtime.lexicon, resources.load(), None)
-    return Scorer(runtime.nlp, runtime.gazetteer, runtime.registry, runtime.lexicon, decider=dec), dec
+    return _rules_scorer(runtime, dec), dec
 
 
 def _line(name: str, figs: dict[str, gold.Figures]) -> str:
@@ -62,7 +69,7 @@ def run_training(runtime: Any, corpus: Path, out: Path, say: Say) -> model_mod.L
     items = sets["train"] + sets.get("extra", []) + sets["passages"]
     say(f"training on {len(sets['train'])} real articles, {len(sets.get('extra', []))} analyses, "
         f"{len(sets['passages'])} written passages")
-    scorer, dec = _collector(runtime)
+    scorer, dec = collector(runtime)
     data = train.collect(scorer, dec, items)
     counts = {k: sum(1 for s in data for t in s.targets if t == k) for k in ("none", "support", "oppose")}
     say(f"candidates: {counts}")
@@ -102,10 +109,8 @@ def _statement_preds(pairs: Iterable[tuple[Any, list[Any]]]) -> list[gold.Predic
 
 def run_eval(runtime: Any, corpus: Path, say: Say, baseline: bool = True) -> dict[str, dict[str, gold.Figures]]:
     """The shipped scorer (rules + model), rules alone and the VADER baseline on every labelled set."""
-    from tracker.stance import Scorer
-
     sets = labelled(corpus)
-    rules_only = Scorer(runtime.nlp, runtime.gazetteer, runtime.registry, runtime.lexicon)
+    rules_only = _rules_scorer(runtime)
     scorer = runtime.scorer
     vader = quality.VaderBaseline(runtime.nlp, runtime.gazetteer, runtime.lexicon) if baseline else None
     trained = runtime.decider.model if runtime.decider is not None else None

@@ -1,0 +1,403 @@
+"""The climb from a topic mention up the dependency tree to the clause's speaker.
+
+Below the first clause boundary (a coordinated or adverbial clause) the stance composes: each
+support or oppose predicate whose object or complement leads to the topic multiplies the polarity,
+negations are counted, hedges and demands noted. Above it only the speaker is looked for, so "while
+Italy is not planning ..., Meloni said" is still Meloni's.
+
+Each step up (from a token to its head) is offered to the rules of CLIMB_RULES in order. A rule
+returns None when it does not settle the step (it may still have noted something on the walk), NEXT
+when it has moved the climb on, STOP when the mention takes no stance at all, DONE when the walk is
+complete (a speaker was found).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.lexicon import Lexicon
+from tracker.stance.modality import modal_demand, strong_condition, wanted
+from tracker.stance.polarity import Walk, evaluation, negated, predicate_class
+from tracker.stance.speakers import late_speech
+from tracker.stance.syntax import (
+    clause_text,
+    interrogative,
+    is_purpose,
+    lemma,
+    wished_on_other,
+)
+
+NEXT, STOP, DONE = "next", "stop", "done"
+
+# Relations along which a stance composes upwards (the topic is an object or complement).
+_COMPOSE = {"dobj", "pobj", "prep", "xcomp", "ccomp", "pcomp", "acomp", "attr", "compound", "nsubjpass",
+            "oprd", "dative", "agent", "appos", "nmod", "npadvmod", "amod", "advmod", "poss", "relcl", "acl"}
+_TEMPORAL_PREPS = {"after", "following", "since", "before", "during", "amid", "amidst", "despite", "throughout",
+                   "until", "till", "under", "within", "pending"}
+
+
+@dataclass
+class Climb:
+    """Where the climb stands: the token, the step to its head, and whether the stance is frozen
+    (above a clause boundary only the speaker is looked for)."""
+
+    w: Walk
+    term: str
+    tok: Any
+    head: Any = None
+    dep: str = ""
+    lemma: str = ""
+    is_verb: bool = False
+    depth: int = 1
+    frozen: bool = False
+    frozen_via: str = ""
+    contrast: bool = False
+
+    def up(self, to: Any = None) -> str:
+        """Move on to the head (or to `to`): the step is done."""
+        self.tok = self.head if to is None else to
+        return NEXT
+
+    def top(self, tok: Any) -> str:
+        """The clause now reaches up to tok; move on to it."""
+        self.w.clause_top = tok
+        return self.up(tok)
+
+
+def walk(lex: Lexicon, span: Any, term: str = "") -> Walk | None:
+    """Climb from the topic to the clause's speaker, composing the stance on the way (None: the
+    mention takes no stance)."""
+    root = span.root
+    w = Walk(root=root, clause_top=root)
+    if term and lex.is_inverse(term):
+        w.polarity = -1      # "resume strikes", "return to war": the opposite of a truce
+    span_ids = {t.i for t in span}
+    if root.pos_ in ("VERB", "AUX"):
+        w.cue, w.cue_tok = lemma(root), root
+        w.absorb(lex, root)
+    w.negations += sum(1 for c in root.children if c.lower_ == "no" and c.dep_ == "det")
+    c = Climb(w, term, root)
+    while c.tok.head.i != c.tok.i:
+        c.dep, c.head = c.tok.dep_, c.tok.head
+        if c.head.i in span_ids:
+            c.tok = c.head
+            continue
+        if not (c.tok.pos_ == "ADP" or c.tok.lemma_.lower() in lex.transparent_nouns):
+            c.depth += 1
+        c.lemma = lemma(c.head)
+        c.is_verb = c.head.pos_ in ("VERB", "AUX")
+        outcome = next(o for o in (rule(lex, c) for rule in CLIMB_RULES) if o is not None)
+        if outcome == STOP:
+            return None
+        if outcome == DONE:
+            return w
+    if w.speech is None and w.cue is not None:
+        w.speech = late_speech(lex, w, c.tok)
+    return w
+
+
+# --- the rules, in the order they are tried -------------------------------------------------------------
+
+def _accusation(lex: Lexicon, c: Climb) -> str | None:
+    """"accused Russia of breaching the truce": nobody's stance on the truce."""
+    if c.lemma in lex.accusation_verbs and c.dep in ("prep", "pcomp", "xcomp", "ccomp", "pobj"):
+        return STOP
+    return None
+
+
+def _embedded_question(lex: Lexicon, c: Climb) -> str | None:
+    """"asked who would police a truce", "discussed how a ceasefire would be verified"; but "weighing
+    whether to send soldiers" is considering it (hedged)."""
+    if c.dep in ("ccomp", "xcomp", "csubj", "pcomp") and c.tok.pos_ in ("VERB", "AUX") and interrogative(c.tok) \
+            and not (c.lemma in lex.deliberate_verbs and interrogative(c.tok, only_whether=True)):
+        return STOP
+    return None
+
+
+def _wish_on_other(lex: Lexicon, c: Climb) -> str | None:
+    """"Trump said he hoped Moscow would accept the truce": the hope is Trump's support, Moscow only
+    the one it is pinned on."""
+    if c.is_verb and c.lemma in lex.wish_verbs and c.dep == "ccomp" and c.w.demand is None and wished_on_other(c.tok, c.head):
+        c.w.demand, c.w.demand_tok = "verb", c.head
+    return None
+
+
+def _expectation(lex: Lexicon, c: Climb) -> str | None:
+    """"analysts expected Moscow to accept a truce" is an expectation, nobody's stance; "he believed
+    the best route was a deal rather than a ceasefire" is his own view."""
+    if c.is_verb and c.lemma in lex.epistemic_verbs and c.dep in ("ccomp", "xcomp") and c.frozen_via in ("", "conj"):
+        c.w.epistemic = True
+        c.w.speech = c.head
+        return DONE
+    return None
+
+
+def _speech(lex: Lexicon, c: Climb) -> str | None:
+    """A speech verb above the clause is its speaker ("Lin said that China hoped ...": the hope is
+    reported; the speaker is Lin). A contrastive clause climbs on to the outermost speaker."""
+    dep, head = c.dep, c.head
+    if c.is_verb and c.lemma in lex.speech_verbs and (
+            dep in ("ccomp", "parataxis") or (dep == "xcomp" and c.lemma not in lex.support_verbs | lex.oppose_verbs)
+            or (c.frozen and dep in ("advcl", "conj"))) and not (
+            c.lemma in lex.wish_verbs and head.dep_ == "ccomp" and lemma(head.head) in lex.speech_verbs):
+        c.w.speech = head
+        if not c.contrast:
+            return DONE
+    return None
+
+
+def _without(lex: Lexicon, c: Climb) -> str | None:
+    """"talks cannot begin without a ceasefire in Lebanon": the truce is demanded first; but "without
+    toppling X or securing a deal to halt attacks" is what is not done."""
+    w, head = c.w, c.head
+    if c.dep in ("pcomp", "pobj") and head.lower_ == "without":
+        if c.dep == "pobj" and head.head.pos_ in ("VERB", "AUX") and negated(lex, head.head) and w.cue is None \
+                and not w.negations:
+            w.cue, w.cue_tok, w.clause_top = "require", head.head, head.head
+            w.conditional = True
+            return c.up(head.head)
+        return STOP
+    return None
+
+
+def _frozen(lex: Lexicon, c: Climb) -> str | None:
+    """Above a clause boundary the stance no longer composes; only coordinated verbs' negations,
+    hedges and demands still count."""
+    if not c.frozen:
+        return None
+    if c.dep == "conj" and c.is_verb and not c.contrast:
+        c.w.absorb(lex, c.head, lexical=False)
+        if c.w.demand is None and modal_demand(lex, c.head):
+            c.w.demand = "modal"
+    return c.up()
+
+
+def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
+    """The topic is (in) the subject: "the truce must hold" (a demand), "the truce is over" (oppose),
+    "any troops sent would be legitimate targets" (an evaluation)."""
+    w, tok, head = c.w, c.tok, c.head
+    if not (c.dep in ("nsubj", "csubj") and (tok.i == w.root.i or tok.lemma_.lower() in lex.transparent_nouns
+                                             or tok.lemma_.lower() in lex.support_nouns)):
+        return None
+    verdict = evaluation(lex, head) if head.lemma_ == "be" else None
+    if head.tag_ == "VBN" and tok.i < head.i and not any(x.dep_ in ("aux", "auxpass") for x in head.children):
+        # "welcomed the ceasefire reached between India and Pakistan": a reduced relative
+        # misparsed as a clause; the topic belongs to the verb above.
+        return c.up()
+    if c.lemma in lex.continuing_verbs and (modal_demand(lex, head) or wanted(head)):
+        w.cue, w.cue_tok = c.lemma, head
+        w.demand = "modal"
+    elif c.lemma in lex.continuing_verbs | {"take", "come"} and (
+            negated(lex, head) or strong_condition(lex, clause_text(head))):
+        # "the truce would not come into force until sanctions were lifted"
+        w.cue, w.cue_tok = c.lemma, head
+    elif head.lower_ in lex.conditioned_words and lemma(head.head) in ("make", "render", "keep"):
+        # "Moscow has made any truce conditional on an end to arms deliveries"
+        w.cue, w.cue_tok = "make conditional", head.head
+        w.conditional = True
+        w.absorb(lex, head.head, lexical=False)
+        return c.top(head.head)
+    elif head.lemma_ == "be" and any(x.dep_ in ("acomp", "advmod", "attr") and x.lower_ in lex.end_states
+                                     for x in head.children):
+        w.cue, w.cue_tok = "over", head
+        w.polarity *= -1
+    elif verdict is not None:
+        w.cue, w.cue_tok = f"be {verdict[1]}", head
+        w.polarity *= verdict[0]
+    elif w.cue is None and tok.i == w.root.i and any(x.dep_ == "aux" and x.lower_ == "to" for x in head.children) \
+            and predicate_class(lex, head)[0] == "support":
+        # "pushing for European troops to deploy": the topic's own infinitive takes the side
+        w.cue, w.cue_tok = c.lemma, head
+        w.absorb(lex, head, lexical=False)
+        return c.top(head)
+    elif w.cue is None:
+        return STOP
+    else:
+        c.frozen, c.frozen_via = True, "nsubj"
+        return c.up()
+    w.absorb(lex, head, lexical=False)
+    return c.top(head)
+
+
+def _there_be(lex: Lexicon, c: Climb) -> str | None:
+    """"there will be (no) ceasefire"; "the aim remains a ceasefire": the subject names the stance."""
+    w, head = c.w, c.head
+    if c.dep == "attr" and head.lemma_ == "be" and w.cue is None and any(x.dep_ == "expl" for x in head.children):
+        w.cue, w.cue_tok = "there be", head
+    if c.dep == "attr" and head.lemma_ in ("be", "remain", "become") and w.cue is None:
+        subj = next((x for x in head.children if x.dep_ == "nsubj"), None)
+        if subj is not None and subj.lemma_.lower() in lex.support_nouns:
+            w.cue, w.cue_tok = subj.lemma_.lower(), head
+    return None
+
+
+def _a_time(lex: Lexicon, c: Climb) -> str | None:
+    """"following the 2024 ceasefire", "during the truce": a time, not a stance."""
+    if c.dep == "prep" and c.tok.lower_ in _TEMPORAL_PREPS and c.tok.i != c.w.root.i and c.w.cue is None:
+        return STOP
+    return None
+
+
+def _made_conditional(lex: Lexicon, c: Climb) -> str | None:
+    """"made the truce conditional on ...", "renders any ceasefire dependent on ..."."""
+    w, head = c.w, c.head
+    if c.dep == "dobj" and c.lemma in ("make", "render") and w.cue is None and any(
+            x.lower_ in lex.conditioned_words and x.dep_ in ("oprd", "acomp", "ccomp", "xcomp", "amod")
+            for x in head.children):
+        w.cue, w.cue_tok, w.conditional = "make conditional", head, True
+        w.absorb(lex, head, lexical=False)
+        return c.top(head)
+    return None
+
+
+def _meeting(lex: Lexicon, c: Climb) -> str | None:
+    """"to hold talks about the ceasefire proposal": a meeting takes no side."""
+    if c.dep == "dobj" and c.tok.lemma_.lower() in lex.meeting_nouns and c.lemma in lex.light_verbs | lex.meeting_verbs:
+        return STOP
+    return None
+
+
+def _neither_nor(lex: Lexicon, c: Climb) -> str | None:
+    """"neither confirmed nor denied": no position at all."""
+    if c.is_verb and any(x.lower_ in ("neither", "nor") for x in c.head.children):
+        return STOP
+    return None
+
+
+def _rather_than(lex: Lexicon, c: Climb) -> str | None:
+    """"a peace deal rather than a ceasefire", "instead of a truce": a preference against it."""
+    w, tok, head = c.w, c.tok, c.head
+    if tok.lower_ in ("than", "of") and c.dep == "prep" and (
+            head.lower_ in ("rather", "instead") or any(x.lower_ in ("rather", "instead") for x in tok.children)
+            or any(x.lower_ in ("rather", "instead") and x.dep_ == "advmod" for x in head.children)):
+        w.negations += 1
+        if w.cue is None:
+            w.cue, w.cue_tok = "rather than", head
+    if c.dep == "conj" and w.cue is None and any(x.dep_ == "cc" and x.lower_ in ("than", "instead") and x.i < tok.i
+                                                 for x in head.children):
+        # "a full peace agreement rather than a ceasefire": the topic is the one passed over.
+        w.negations += 1
+        w.cue, w.cue_tok = "rather than", head
+        return c.top(head)
+    return None
+
+
+def _relative_clause(lex: Lexicon, c: Climb) -> str | None:
+    """"a move that could test the ceasefire": the clause only describes the noun. But "any mission
+    that put foreign troops on Ukrainian soil", "a plan that calls for a truce": the clause says what
+    the noun is; the noun now stands for the topic."""
+    w = c.w
+    if not (c.dep == "relcl" and c.head.pos_ in ("NOUN", "PROPN") and not c.frozen):
+        return None
+    if not (c.tok.i == w.root.i or w.cue is not None):
+        return STOP
+    w.cue = w.cue_tok = None
+    w.polarity = -1 if c.term and lex.is_inverse(c.term) else 1
+    w.negations = 0
+    w.hedge = False
+    return c.top(c.head)
+
+
+def _pushed_for(lex: Lexicon, c: Climb) -> str | None:
+    """"pushing for European troops to deploy": the clause is what is pushed for."""
+    if c.dep == "advcl" and is_purpose(c.tok) and any(x.dep_ == "mark" and x.lower_ == "for" for x in c.tok.children):
+        c.dep = "xcomp"
+    return None
+
+
+def _clause_boundary(lex: Lexicon, c: Climb) -> str | None:
+    """A coordinated, adverbial or relative clause ends the composing part of the climb."""
+    dep, head, w = c.dep, c.head, c.w
+    noun_clause = dep == "acl" and (head.lemma_.lower() in lex.support_nouns | lex.oppose_nouns
+                                    or head.lemma_.lower() in lex.transparent_nouns)
+    if not (dep == "conj" or (dep == "advcl" and not is_purpose(c.tok)) or dep in ("relcl", "amod")
+            or (dep == "acl" and not noun_clause) or dep not in _COMPOSE | {"acl"}):
+        return None
+    if w.cue is None:
+        return DONE
+    c.frozen = True
+    c.frozen_via = dep
+    # "..., while Italy is not planning ..., Meloni said": a contrastive clause belongs to
+    # the outermost speaker, not to the speaker of the clause it hangs from.
+    c.contrast = dep == "advcl" and any(x.dep_ == "mark" and x.lower_ in ("while", "whereas", "whilst")
+                                        for x in c.tok.children)
+    if dep == "conj" and c.is_verb:
+        w.absorb(lex, head, lexical=False)
+        if w.demand is None and modal_demand(lex, head):
+            w.demand = "modal"
+    return c.up()
+
+
+def _compose(lex: Lexicon, c: Climb) -> str | None:
+    """The topic is an object or complement of head: head's side composes with the stance so far."""
+    w, dep, head, base = c.w, c.dep, c.head, c.lemma
+    if head.pos_ in ("NOUN", "PROPN"):
+        if _compose_noun(lex, c) == STOP:
+            return STOP
+    elif dep == "dobj" and base in lex.evaluation_verbs and (verdict := evaluation(lex, head)) is not None:
+        # "called the plans a dangerous fantasy", "regards the deployment as unacceptable"
+        w.polarity *= verdict[0]
+        w.cue, w.cue_tok = f"{base} {verdict[1]}", head
+        w.absorb(lex, head, via=c.tok)
+    else:
+        _compose_predicate(lex, c)
+    return c.top(head)
+
+
+def _compose_noun(lex: Lexicon, c: Climb) -> str | None:
+    """A noun above the topic: a stance noun ("calls for a truce") takes a side, a transparent one
+    ("a ceasefire proposal") stands for the topic, any other means the topic only modifies it."""
+    w, dep, head, base = c.w, c.dep, c.head, c.lemma
+    stance_noun = base in lex.support_nouns or base in lex.oppose_nouns
+    transparent = base in lex.transparent_nouns or head.lower_ in lex.transparent_nouns
+    if transparent or stance_noun:
+        w.negations += sum(1 for x in head.children if x.lower_ == "no" and x.dep_ == "det")
+    if stance_noun and dep != "compound":
+        # "calls for a truce", "Russia's rejection of the truce"; but a "ceasefire agreement"
+        # is the truce itself, not anyone's agreeing to it.
+        if w.cue is None or dep in ("prep", "pobj", "acl"):
+            if base in lex.oppose_nouns:
+                w.polarity *= -1
+            w.cue, w.cue_tok = base, head
+            if base in lex.proposal_nouns and w.polarity * (-1 if w.negations % 2 else 1) > 0:
+                w.proposals.append(head)
+    elif not transparent and not stance_noun and (dep == "compound" and c.tok.i == w.root.i
+                                                  or dep == "prep" and w.cue is None):
+        # "ceasefire violations", "the remainder of the ceasefire": the topic only modifies
+        # something else, which is what the sentence is about.
+        return STOP
+    return None
+
+
+def _compose_predicate(lex: Lexicon, c: Climb) -> None:
+    """A verb or adjective above the topic: its side multiplies the polarity; a demand verb or modal
+    over the stance makes it a demand on someone else."""
+    w, dep, head, base = c.w, c.dep, c.head, c.lemma
+    cls, cue = predicate_class(lex, head, via=c.tok, depth=c.depth, has_cue=w.cue is not None)
+    if cls is not None:
+        w.cues.append(cue)
+    if cls == "oppose":
+        w.polarity *= -1
+        w.cue, w.cue_tok = cue, head
+    elif cls == "support" and (w.cue is None or w.cue in lex.support_nouns):
+        w.cue, w.cue_tok = cue, head
+    if head.pos_ in ("VERB", "AUX", "ADJ"):
+        w.absorb(lex, head, via=c.tok)
+        if dep in ("xcomp", "ccomp") and w.cue is not None and w.demand is None:
+            objected = any(x.dep_ in ("dobj", "dative") for x in head.children) or \
+                any(x.dep_ == "prep" and x.lower_ == "on" for x in head.children)
+            if base in lex.demand_verbs and (dep == "ccomp" or objected or
+                                             base not in ("want", "need", "hope", "wish")):
+                w.demand, w.demand_tok = "verb", head
+            elif modal_demand(lex, c.tok):
+                w.demand = "modal"
+
+
+CLIMB_RULES: tuple[Callable[[Lexicon, Climb], str | None], ...] = (
+    _accusation, _embedded_question, _wish_on_other, _expectation, _speech, _without, _frozen,
+    _topic_is_subject, _there_be, _a_time, _made_conditional, _meeting, _neither_nor, _rather_than,
+    _relative_clause, _pushed_for, _clause_boundary, _compose,
+)
+
