@@ -90,3 +90,60 @@ def test_the_fast_path_finds_exactly_what_parsing_everything_finds(runtime: Runt
     full = {a.article_id: [s.to_dict() for s in r] for a, r in scorer.score_articles(articles, fast=False)}
     assert sum(map(len, fast.values())) > 10
     assert fast == full
+
+
+# --- one test per case, known failures as strict xfail ----------------------------------------------
+
+KNOWN = tomllib.loads((HERE / "known_failures.toml").read_text("utf-8"))
+
+
+def _case_params() -> list:
+    out = []
+    for case in quality.load_cases(HERE / "cases"):
+        marks = []
+        if case.case_id in KNOWN["cases"]:
+            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN["cases"][case.case_id]))
+        out.append(pytest.param(case, id=case.case_id, marks=marks))
+    return out
+
+
+@pytest.mark.parametrize("case", _case_params())
+def test_each_case(case: quality.Case, runtime: Runtime) -> None:
+    """Each case gives exactly its expected statements and falls into none of its traps. A case listed
+    in tests/known_failures.toml is a strict xfail: when a change fixes it the test says so (remove it
+    from the list); a case not listed that starts failing is a regression."""
+    report = quality.evaluate_cases(lambda text, pub: runtime.scorer.score_text(text, published=pub), [case])
+    assert not report.failures, f"missing {report.failures[0][1]}, extra {report.failures[0][2]}"
+    assert not report.absent_violations, f"fell into {report.absent_violations}"
+
+
+@pytest.mark.skipif(not (CORPUS / "train_labels.jsonl").exists(), reason="../shared/corpus is not present")
+def test_cross_validated_figures_on_real_training_articles_meet_the_floor(runtime: Runtime) -> None:
+    """The shipped model's regularisation and threshold, refitted per fold (grouped by article) on the
+    real training articles: the honest figure for text the model has not seen, beside rules alone."""
+    from tracker.stance.learned import gold, report, train
+
+    model = runtime.decider.model
+    sets = report.labelled(CORPUS)
+    scorer, dec = report.collector(runtime)
+    data = train.collect(scorer, dec, sets["train"] + sets.get("extra", []) + sets["passages"])
+    cv = train.cross_validate(data, runtime.lexicon, model.meta["C"], [model.threshold])[model.threshold]
+    rules = gold.stance_figures(sets["train"], train.predictions([s for s in data if s.item.source == "train"],
+                                                                 None, runtime.lexicon))
+    print(f"\ncross-validated on train_labels: rules + model {cv['country'].line()}\n"
+          f"{' ' * 32}rules only    {rules['country'].line()}")
+    assert cv["country"].f1 >= FLOOR["train_cv_f1"] and cv["country"].f1 > rules["country"].f1
+    assert cv["person"].f1 >= FLOOR["train_cv_person_f1"]
+
+
+@pytest.mark.skipif(not (CORPUS / "dev_labels.jsonl").exists(), reason="../shared/corpus is not present")
+def test_held_out_dev_figures_at_article_level_meet_the_floor(runtime: Runtime) -> None:
+    """The dev articles, never trained or tuned on, scored the way the held-back tests are."""
+    from tracker.stance.learned import gold
+
+    dev = gold.read_corpus(CORPUS / "dev_labels.jsonl", CORPUS / "news.jsonl", "dev")
+    preds = [(a.article_id, s.country, s.holder_name, s.holder_kind, s.topic, s.score)
+             for a, sts in runtime.scorer.score_articles([d.article for d in dev]) for s in sts]
+    figs = gold.stance_figures(dev, preds)
+    print(f"\ndev (held out): country {figs['country'].line()}\n{' ' * 15}person  {figs['person'].line()}")
+    assert figs["country"].f1 >= FLOOR["dev_country_f1"] and figs["person"].f1 >= FLOOR["dev_person_f1"]

@@ -79,40 +79,75 @@ def generate(inputs: Inputs, gaz: Gazetteer, lex: Lexicon, data: DecideData) -> 
     """Every candidate of an article, each with its features."""
     force_named = bool(lex.anchor_regex.search(inputs.text + " " + (inputs.title or "")))
     recent: dict[str, tuple[int, set[str]]] = {}      # topic -> (sentence number, lemmas of that sentence)
-    persons = sorted(inputs.persons, key=lambda p: p[0])
+    all_holders = _holders_by_sentence(inputs, gaz, lex)
     out: list[Candidate] = []
     for n, (sent, gap) in enumerate(inputs.sentences):
         if gap:
             recent.clear()
         refs = _topic_refs(sent, lex, data, force_named, recent, n)
-        holders = _holders(sent, gaz, inputs.on, persons)
-        persons = persons + [(_pos(sent, h.tok), h.holder, gaz.gender(h.holder.holder_id))
-                             for h in holders if h.how == "named" and h.holder.kind == "person"]
-        persons.sort(key=lambda p: p[0])
+        holders = all_holders[n] or _quoted_speakers(inputs, all_holders, n, lex)
         lemmas = {t.lemma_.lower() for t in sent.span}
         for ref in refs:
             recent[ref.topic] = (n, lemmas)
         for topic in TOPICS:
             mine = [r for r in refs if r.topic == topic]
-            if not mine:
-                continue
-            for h in holders:
-                if _addressee(h.tok, lex):
+            for h in holders if mine else []:
+                here = [r for r in mine if not _in_condition(r.tok, h.tok)]
+                if not here:
                     continue
-                mine_here = [r for r in mine if not _in_condition(r.tok, h.tok)] or []
-                if not mine_here:
-                    continue
-                ref = min(mine_here, key=lambda r: abs(r.tok.i - h.tok.i))
-                feats = features(sent.span, h, ref, mine_here, holders, lex, data)
+                ref = min(here, key=lambda r: abs(r.tok.i - h.tok.i))
+                feats = features(sent.span, h, ref, here, holders, lex, data)
                 out.append(Candidate(sent.start, sent.end, h.holder, topic, ref.via, h.how,
                                      _in_quote(sent.span), tuple(feats), _cue(ref, h)))
     return out
 
 
+def _holders_by_sentence(inputs: Inputs, gaz: Gazetteer, lex: Lexicon) -> list[list[HolderRef]]:
+    """The holders of each sentence, in order (a pronoun resolves to the last fitting person named
+    before it); the addressee of speech or the target of a demand is left out."""
+    persons = sorted(inputs.persons, key=lambda p: p[0])
+    out = []
+    for sent, _ in inputs.sentences:
+        holders = _holders(sent, gaz, inputs.on, persons)
+        persons = sorted(persons + [(_pos(sent, h.tok), h.holder, gaz.gender(h.holder.holder_id))
+                                    for h in holders if h.how == "named" and h.holder.kind == "person"],
+                         key=lambda p: p[0])
+        toks = {h.tok.i for h in holders}
+        out.append([h for h in holders if not _addressee(h.tok, lex) and not _modifies_other(h.tok, toks)
+                    and not _owns_institution(h.tok, lex)])
+    return out
+
+
+def _modifies_other(tok: Any, holder_toks: set[int]) -> bool:
+    """A name that only describes another holder ("the Lebanese group Hezbollah", "Iranian President
+    Pezeshkian"): the one described holds the stance, and a person carries their country anyway."""
+    return tok.dep_ in ("amod", "compound", "nmod", "poss") and tok.head.i in holder_toks and tok.head.i != tok.i
+
+
+def _owns_institution(tok: Any, lex: Lexicon) -> bool:
+    """"Netanyahu's office said", "Starmer's spokesman": the institution speaks for the state, not the
+    person who owns it."""
+    return tok.dep_ == "poss" and tok.head.lemma_.lower() in lex.institution_nouns
+
+
+def _quoted_speakers(inputs: Inputs, holders: list[list[HolderRef]], n: int, lex: Lexicon) -> list[HolderRef]:
+    """A quoted sentence without a holder of its own ("We will not relent until ...") speaks for the
+    speaker of the sentence beside it in the same paragraph ("..., he said.")."""
+    sent = inputs.sentences[n][0]
+    if not _in_quote(sent.span):
+        return []
+    for k in (n - 1, n + 1):
+        if 0 <= k < len(holders) and inputs.sentences[k][0].span.doc is sent.span.doc:
+            speakers = [h for h in holders[k] if h.tok.dep_ == "nsubj" and h.tok.head.lemma_.lower() in lex.speech_verbs]
+            if speakers:
+                return [HolderRef(h.holder, sent.span.root, "quote") for h in speakers]
+    return []
+
+
 def _topic_refs(sent: Sentence, lex: Lexicon, data: DecideData, force_named: bool,
                 recent: dict[str, tuple[int, set[str]]], n: int) -> list[TopicRef]:
     span = sent.span
-    text = span.text
+    text = unquote(span.text)
     refs: list[TopicRef] = []
     for topic in TOPICS:
         for via, regex in (("term", lex.topic_regex[topic]), ("extra", data.topic_regex[topic])):
@@ -161,6 +196,15 @@ def _in_condition(topic_tok: Any, holder_tok: Any) -> bool:
         if anc.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in anc.children):
             return holder_tok not in anc.subtree
     return False
+
+
+_QUOTES = str.maketrans({c: " " for c in "\"\u201c\u201d\u2018\u2019'`\u00ab\u00bb"})
+
+
+def unquote(text: str) -> str:
+    """The text with quotation marks blanked (same length, so offsets hold): a wording such as
+    'vowed to "escalate" its offensive' is matched across the marks."""
+    return text.translate(_QUOTES)
 
 
 def _refers_back(tok: Any, topic: str, data: DecideData) -> bool:

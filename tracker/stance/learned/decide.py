@@ -56,6 +56,7 @@ class Decider:
 
     def reaches(self, text: str) -> bool:
         """Does a paragraph word a topic the way only the learned decision reads it?"""
+        text = cand_mod.unquote(text)
         return any(rx.search(text) for rx in self.data.topic_regex.values())
 
     def candidates(self, article_id: str, inputs: cand_mod.Inputs) -> list[cand_mod.Candidate]:

@@ -14,7 +14,9 @@ from tracker import quality
 from tracker.stance.learned import gold, model as model_mod, resources, train
 from tracker.stance.learned.decide import Decider
 
-PASSAGES = Path(__file__).resolve().parent.parent / "data" / "training"
+PACKAGE = Path(__file__).resolve().parents[2]          # tracker/
+PASSAGES = PACKAGE / "data" / "training"
+CASES = PACKAGE.parent / "tests" / "cases"               # in a checkout; absent from an installed wheel
 C_VALUES = (0.3, 1.0)
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
 MIN_PRECISION = 0.75
@@ -137,7 +139,7 @@ def run_eval(runtime: Any, corpus: Path, say: Say, baseline: bool = True) -> dic
         if vader is not None and name in ("dev", "train"):
             say(_line("VADER baseline", gold.stance_figures(items, _statement_preds((a, vader.score(a)) for a in arts))))
         out[name] = ours
-    cases = quality.load_cases(Path(__file__).resolve().parents[2] / "tests" / "cases")
+    cases = quality.load_cases(CASES) if CASES.is_dir() else []
     if cases:
         rep = quality.evaluate_cases(lambda text, pub: scorer.score_text(text, published=pub), cases)
         say(f"labelled cases ({len(cases)}): {rep.overall.line()}; 'absent' traps fallen into: "
