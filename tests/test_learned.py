@@ -16,11 +16,13 @@ from pathlib import Path
 import pytest
 
 from tracker.config import load_settings
-from tracker.stance.learned import candidates as cand_mod, gold, model as model_mod, resources, train
-from tracker.stance.learned.decide import Decider, decide_with
 from tracker.models import Holder
 from tracker.pipeline import Runtime
 from tracker.stance import Scorer
+from tracker.stance.learned import candidates as cand_mod
+from tracker.stance.learned import gold, resources, train
+from tracker.stance.learned import model as model_mod
+from tracker.stance.learned.decide import Decider, decide_with
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 needs_corpus = pytest.mark.skipif(not (CORPUS / "dev_labels.jsonl").exists(),

@@ -152,10 +152,7 @@ class Scorer:
         inputs = inputs_for([(i, parsed[i], plan.blocks[i]) for i in plan.near], ctx.on, art.text, art.title, persons)
         found = self.decider.candidates(art.article_id, inputs)
         said = [(c.holder.holder_id, c.holder.country, c.topic, c.polarity) for c in rules]
-        return [Candidate(d.holder, d.topic, d.polarity, d.modality, d.confidence, d.attribution, d.cue,
-                          d.sent_start, d.sent_end, " ".join(art.text[d.sent_start:d.sent_end].split()),
-                          (d.sent_start, d.sent_end))
-                for d in self.decider.decide(found, art.text, said)]
+        return self.decider.decide(found, art.text, said)
 
     def context(self, art: Article) -> Context:
         """The article's date, every gazetteer name in it, and the conflict it is mostly about."""

@@ -11,15 +11,16 @@ parse is alive (the scorer parses inside a memory zone).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from tracker.actors import Gazetteer
-from tracker.stance.learned.features import features
-from tracker.stance.learned.resources import TOPICS, DecideData
 from tracker.lexicon import Lexicon
 from tracker.models import Holder
+from tracker.stance.learned.features import features
+from tracker.stance.learned.resources import TOPICS, DecideData
 
 _PERSON_PRONOUNS = {"he": "m", "she": "f"}
 

@@ -11,33 +11,19 @@ condition and hedge markers, as the SPEC defines them.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from tracker.actors import Gazetteer
+from tracker.lexicon import Lexicon
+from tracker.models import Holder
+from tracker.stance.assemble import Candidate
 from tracker.stance.learned import candidates as cand_mod
 from tracker.stance.learned.model import LinearModel
 from tracker.stance.learned.resources import DecideData
-from tracker.lexicon import Lexicon
-from tracker.models import Holder
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Decision:
-    """A statement the model adds, in the scorer's terms."""
-
-    holder: Holder
-    topic: str
-    polarity: str
-    modality: str
-    confidence: float
-    attribution: str
-    cue: str
-    sent_start: int
-    sent_end: int
 
 
 class Decider:
@@ -66,8 +52,8 @@ class Decider:
         return found
 
     def decide(self, found: Sequence[cand_mod.Candidate], text: str,
-               rules: Iterable[tuple[str, str | None, str, str]], threshold: float | None = None) -> list[Decision]:
-        """Decisions for the candidates the rules leave open; rules: (holder_id, country, topic, polarity)."""
+               rules: Iterable[tuple[str, str | None, str, str]], threshold: float | None = None) -> list[Candidate]:
+        """Statements (as the rules' Candidate) for the candidates the rules leave open; rules: (holder_id, country, topic, polarity)."""
         if self.model is None or not found:
             return []
         return decide_with(self.model, found, text, rules, self.lex, threshold)
@@ -75,13 +61,13 @@ class Decider:
 
 def decide_with(model: LinearModel, found: Sequence[cand_mod.Candidate], text: str,
                 rules: Iterable[tuple[str, str | None, str, str]], lex: Lexicon,
-                threshold: float | None = None) -> list[Decision]:
+                threshold: float | None = None) -> list[Candidate]:
     """The join of rules and model, as a pure function (training evaluates thresholds with it)."""
     tau = model.threshold if threshold is None else threshold
     rules = list(rules)
     held = {(h, t) for h, _, t, _ in rules}
     country_pol = {(c, t, p) for _, c, t, p in rules if c}
-    best: dict[tuple[str, str], Decision] = {}
+    best: dict[tuple[str, str], Candidate] = {}
     for c in found:
         if (c.holder.holder_id, c.topic) in held:
             continue
@@ -97,9 +83,9 @@ def decide_with(model: LinearModel, found: Sequence[cand_mod.Candidate], text: s
         if key in best and best[key].confidence >= conf:
             continue
         sentence = text[c.sent_start:c.sent_end]
-        best[key] = Decision(c.holder, c.topic, polarity, _modality(sentence, lex), conf,
+        best[key] = Candidate(c.holder, c.topic, polarity, _modality(sentence, lex), conf,
                              "direct_quote" if c.in_quote else ("inferred" if c.how == "pronoun" else "reported"),
-                             c.cue, c.sent_start, c.sent_end)
+                             c.cue, c.sent_start, c.sent_end, " ".join(sentence.split()), (c.sent_start, c.sent_end))
     return sorted(best.values(), key=lambda d: (d.sent_start, d.holder.holder_id, d.topic))
 
 

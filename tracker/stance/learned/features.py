@@ -15,10 +15,11 @@ exactly where the rules are weak (unseen outlets), which is where the model is m
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from tracker.stance.learned.resources import DecideData
 from tracker.lexicon import Lexicon
+from tracker.stance.learned.resources import DecideData
 
 _MAX_PATH = 6
 

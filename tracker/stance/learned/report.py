@@ -7,11 +7,13 @@ scored, never trained or tuned on.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from tracker import quality
-from tracker.stance.learned import gold, model as model_mod, resources, train
+from tracker.stance.learned import gold, resources, train
+from tracker.stance.learned import model as model_mod
 from tracker.stance.learned.decide import Decider
 
 PACKAGE = Path(__file__).resolve().parents[2]          # tracker/

@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 TOPICS = ("ceasefire", "peacekeeping")
 
@@ -62,7 +63,7 @@ def load(extra: Sequence[Path] = ()) -> DecideData:
     regex = {}
     for t in TOPICS:
         patterns = topics.get(t, [])
-        regex[t] = re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x", re.I)
+        regex[t] = re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x", re.IGNORECASE)
     return DecideData(
         digest=digest.hexdigest()[:10],
         reach_sentences=int(ana["reach_sentences"]),

@@ -17,17 +17,18 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
+from tracker.models import Statement
+from tracker.stance.assemble import MODALITY_WEIGHT
 from tracker.stance.learned import gold as gold_mod
 from tracker.stance.learned.candidates import Candidate
 from tracker.stance.learned.decide import Decider, decide_with
 from tracker.stance.learned.model import CLASSES, LinearModel, build
-from tracker.models import Statement
 
 SEED = 13
-MODALITY_WEIGHT = {"firm": 1.0, "conditional": 0.6, "hedged": 0.3}
 
 
 @dataclass
