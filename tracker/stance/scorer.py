@@ -22,7 +22,7 @@ from tracker.models import Article, Statement
 from tracker.stance.assemble import Candidate, assemble
 from tracker.stance.learned.decide import Decider, inputs_for
 from tracker.stance.candidates import sentence_candidates
-from tracker.stance.mentions import local_mentions, scan_mentions
+from tracker.stance.mentions import antecedent, definite_person, local_mentions, scan_mentions
 from tracker.stance.reading import Context, Knowledge, Reading, merge_mentions, quote_spans
 from tracker.stance.speakers import quote_speakers
 from tracker.stance.topics import anchor_text, article_force, destination
@@ -150,9 +150,29 @@ class Scorer:
         persons = [(m.start, h, m.gender) for m in ctx.mentions if m.kind == "person"
                    for h in [self.gaz.holder(m.actor_id, ctx.on)] if h is not None]
         inputs = inputs_for([(i, parsed[i], plan.blocks[i]) for i in plan.near], ctx.on, art.text, art.title, persons)
+        inputs.resolve = self._coreference(plan, parsed, ctx)
         found = self.decider.candidates(art.article_id, inputs)
         said = [(c.holder.holder_id, c.holder.country, c.topic, c.polarity) for c in rules]
         return self.decider.decide(found, art.text, said)
+
+    def _coreference(self, plan: Plan, parsed: dict[int, Any], ctx: Context) -> Any:
+        """The rules' resolution of a pronoun or a title ("he", "they", "the president") for the learned
+        candidates: the same salience and chains the rules use, over the block and the one before."""
+        k = self.knowledge
+        readings: dict[int, Reading] = {}
+
+        def resolve(sent: Any, tok: Any) -> Any:
+            i = sent.block
+            if i not in readings:
+                local = local_mentions(k, Reading(parsed[i], plan.blocks[i], ctx))
+                if i - 1 in plan.near:          # parsed on both paths, so both read the same
+                    local += local_mentions(k, Reading(parsed[i - 1], plan.blocks[i - 1], ctx))
+                bctx = Context(ctx.on, merge_mentions(ctx.mentions, local), ctx.article_conflict, ctx.title)
+                readings[i] = Reading(parsed[i], plan.blocks[i], bctx)
+            r = readings[i]
+            return antecedent(k, r, tok) if tok.pos_ == "PRON" else definite_person(k, r, tok)
+
+        return resolve
 
     def context(self, art: Article) -> Context:
         """The article's date, every gazetteer name in it, and the conflict it is mostly about."""

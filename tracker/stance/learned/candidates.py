@@ -11,7 +11,7 @@ parse is alive (the scorer parses inside a memory zone).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,6 +23,9 @@ from tracker.stance.learned.features import features
 from tracker.stance.learned.resources import TOPICS, DecideData
 
 _PERSON_PRONOUNS = {"he": "m", "she": "f"}
+_REFERRING = {"he", "she", "it", "they"}
+_TITLES = {"president", "minister", "chancellor", "premier", "leader", "secretary", "king", "emir",
+           "secretary-general"}
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Sentence:
     span: Any
     start: int          # article offsets
     end: int
+    block: int = 0      # the index of its paragraph among the article's blocks
 
 
 @dataclass
@@ -74,6 +78,9 @@ class Inputs:
     text: str
     title: str | None
     persons: Sequence[tuple[int, Holder, str | None]]   # (article offset, holder, gender) from the gazetteer scan
+    # The rules' coreference, when given: (sentence, token) -> the holder a pronoun or a title ("the
+    # president") refers to. Without it a pronoun takes the last person of its gender named before.
+    resolve: Callable[[Sentence, Any], Holder | None] | None = None
 
 
 def generate(inputs: Inputs, gaz: Gazetteer, lex: Lexicon, data: DecideData) -> list[Candidate]:
@@ -109,7 +116,7 @@ def _holders_by_sentence(inputs: Inputs, gaz: Gazetteer, lex: Lexicon) -> list[l
     persons = sorted(inputs.persons, key=lambda p: p[0])
     out = []
     for sent, _ in inputs.sentences:
-        holders = _holders(sent, gaz, inputs.on, persons)
+        holders = _holders(sent, gaz, inputs.on, persons, inputs.resolve)
         persons = sorted(persons + [(_pos(sent, h.tok), h.holder, gaz.gender(h.holder.holder_id))
                                     for h in holders if h.how == "named" and h.holder.kind == "person"],
                          key=lambda p: p[0])
@@ -179,13 +186,18 @@ _CONDITION_MARKS = {"once", "after", "when", "if", "until", "unless", "before", 
 
 
 def _addressee(tok: Any, lex: Lexicon) -> bool:
-    """Is the holder the one spoken to or pressed ("told Crown Prince X", "urged France to ...")? The
-    SPEC: the target of a demand is not a holder, nor is the listener of a statement."""
+    """Is the holder the one spoken to, pressed or dealt with ("told Crown Prince X", "urged France to
+    ...", "a deal with Lebanon")? The SPEC: the target of a demand is not a holder, nor is the listener
+    of a statement."""
     head = tok.head
     if tok.dep_ in ("dobj", "dative", "iobj") and head.lemma_.lower() in (lex.demand_verbs | lex.speech_verbs):
         return True
     if tok.dep_ == "pobj" and head.lower_ in ("to", "with") and head.head.lemma_.lower() in lex.speech_verbs:
         return True
+    if tok.dep_ == "pobj" and head.lower_ in ("on", "upon") and head.head.lemma_.lower() in lex.demand_verbs:
+        return True                 # "called on Armenia and Azerbaijan to stop the fighting"
+    if tok.dep_ == "pobj" and head.lower_ == "with" and head.head.pos_ == "NOUN":
+        return True                 # "the agreement with Lebanon": the counterpart, whose stance is not told
     return tok.dep_ == "conj" and tok.head.i != tok.i and _addressee(tok.head, lex)
 
 
@@ -227,8 +239,8 @@ def _token_at(span: Any, start: int, end: int) -> Any:
     return heads[0] if heads else toks[0]
 
 
-def _holders(sent: Sentence, gaz: Gazetteer, on: date | None,
-             persons: Sequence[tuple[int, Holder, str | None]]) -> list[HolderRef]:
+def _holders(sent: Sentence, gaz: Gazetteer, on: date | None, persons: Sequence[tuple[int, Holder, str | None]],
+             resolve: Callable[[Sentence, Any], Holder | None] | None) -> list[HolderRef]:
     out: dict[str, HolderRef] = {}
     span = sent.span
     for ent in span.ents:
@@ -236,12 +248,21 @@ def _holders(sent: Sentence, gaz: Gazetteer, on: date | None,
         if h is not None and h.holder_id not in out:
             out[h.holder_id] = HolderRef(h, ent.root, "named")
     for tok in span:
-        gender = _PERSON_PRONOUNS.get(tok.lower_)
-        if gender and tok.dep_ in ("nsubj", "nsubjpass"):
-            h = _last_person(_pos(sent, tok), gender, persons, gaz)
-            if h is not None and h.holder_id not in out:
-                out[h.holder_id] = HolderRef(h, tok, "pronoun")
+        if tok.dep_ not in ("nsubj", "nsubjpass") or tok.ent_type_:
+            continue
+        h = None
+        if resolve is not None and (tok.lower_ in _REFERRING or _is_title(tok)):
+            h = resolve(sent, tok)
+        elif tok.lower_ in _PERSON_PRONOUNS:
+            h = _last_person(_pos(sent, tok), _PERSON_PRONOUNS[tok.lower_], persons, gaz)
+        if h is not None and h.holder_id not in out:
+            out[h.holder_id] = HolderRef(h, tok, "pronoun")
     return list(out.values())
+
+
+def _is_title(tok: Any) -> bool:
+    """'the president', 'the foreign minister' as a subject: an office that refers back to its holder."""
+    return tok.pos_ == "NOUN" and tok.lemma_.lower() in _TITLES and any(c.lower_ == "the" for c in tok.children)
 
 
 def _pos(sent: Sentence, tok: Any) -> int:
@@ -284,7 +305,7 @@ def sentences_of(parsed: Iterable[tuple[int, Any, Any]]) -> list[tuple[Sentence,
     for i, doc, block in sorted(parsed, key=lambda x: x[0]):
         gap = last is not None and i != last + 1
         for k, s in enumerate(doc.sents):
-            out.append((Sentence(s, block.at(s.start_char), block.at(max(s.end_char - 1, s.start_char)) + 1),
+            out.append((Sentence(s, block.at(s.start_char), block.at(max(s.end_char - 1, s.start_char)) + 1, i),
                         gap and k == 0))
         last = i
     return out
