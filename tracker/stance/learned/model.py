@@ -43,9 +43,12 @@ class LinearModel:
         return {c: v / s for c, v in zip(self.classes, e)}
 
     def to_json(self) -> str:
-        body = {"classes": list(self.classes), "intercept": list(self.intercept), "threshold": self.threshold,
-                "meta": dict(self.meta), "weights": {k: list(v) for k, v in sorted(self.weights.items())}}
-        return json.dumps(body, indent=0, sort_keys=True, ensure_ascii=False)
+        """JSON with one feature a line, so that a retrained model reads as a diff of weights."""
+        head = {"classes": list(self.classes), "intercept": list(self.intercept), "threshold": self.threshold,
+                "meta": dict(self.meta)}
+        lines = [json.dumps(k, ensure_ascii=False) + ": " + json.dumps(list(v)) for k, v in sorted(self.weights.items())]
+        return (json.dumps(head, sort_keys=True, ensure_ascii=False)[:-1] + ', "weights": {\n'
+                + ",\n".join(lines) + "\n}}")
 
 
 def from_json(text: str) -> LinearModel:
