@@ -72,3 +72,4 @@ def make_article() -> Callable[..., Article]:
         return Article.build(body, url=url, published=published, source=source)
 
     return make
+

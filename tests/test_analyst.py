@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker import files, pipeline
+from samplestore import sample_store as build_sample_store
 from tracker.api import Tracker
 from tracker.config import load_settings
 from tracker.pipeline import Runtime
@@ -27,11 +27,7 @@ SAMPLES = Path(str(resources.files("tracker").joinpath("data/samples/articles.js
 def small_store(runtime: Runtime, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store built from the bundled samples; its readers' snapshot is published on close."""
     db = tmp_path_factory.mktemp("analyst") / "tracker.duckdb"
-    rt = Runtime(load_settings(config=None, db=db))
-    for name in ("gazetteer", "registry", "lexicon", "nlp", "scorer"):
-        rt.__dict__[name] = getattr(runtime, name)
-    with rt.open_store() as store:
-        pipeline.ingest(rt, store, files.read_paths([SAMPLES]))
+    rt = build_sample_store(runtime, db)
     assert rt.settings.snapshot_path.exists()
     return db
 

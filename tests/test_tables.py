@@ -12,8 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tracker import files, pipeline
-from tracker.config import load_settings
+from samplestore import sample_store as build_sample_store
 from tracker.pipeline import Runtime
 from tracker.tables import render
 
@@ -49,11 +48,7 @@ def test_a_table_fits_the_width_keeps_ids_whole_and_prints_the_whole_sentence() 
 @pytest.fixture(scope="module")
 def sample_store(runtime: Runtime, tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("tables") / "tracker.duckdb"
-    rt = Runtime(load_settings(config=None, db=db))
-    for name in ("gazetteer", "registry", "lexicon", "nlp", "scorer"):
-        rt.__dict__[name] = getattr(runtime, name)
-    with rt.open_store() as store:
-        pipeline.ingest(rt, store, files.read_paths([SAMPLES]))
+    build_sample_store(runtime, db)
     return db
 
 
