@@ -183,6 +183,7 @@ def _topic_refs(sent: Sentence, lex: Lexicon, data: DecideData, force_named: boo
 
 
 _CONDITION_MARKS = {"once", "after", "when", "if", "until", "unless", "before", "provided", "whenever"}
+_TIME_PREPS = {"after", "following", "since", "before"}
 
 
 def _addressee(tok: Any, lex: Lexicon) -> bool:
@@ -202,11 +203,14 @@ def _addressee(tok: Any, lex: Lexicon) -> bool:
 
 
 def _in_condition(topic_tok: Any, holder_tok: Any) -> bool:
-    """Is the topic named inside a clause of condition or time that the holder is outside of ("ready to
-    send peacekeepers once the ceasefire holds")? Then it is the condition, not what the holder takes a
-    side on."""
+    """Is the topic named inside a clause of condition or time, or a phrase of time, that the holder is
+    outside of ("ready to send peacekeepers once the ceasefire holds", "following the ceasefire")?
+    Then it is the condition or the moment, not what the holder takes a side on."""
     for anc in [topic_tok, *topic_tok.ancestors]:
         if anc.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in anc.children):
+            return holder_tok not in anc.subtree
+        if anc.dep_ == "prep" and anc.lower_ in _TIME_PREPS:
+            # "reversed his stance following the implementation of the ceasefire": a time, not a side
             return holder_tok not in anc.subtree
     return False
 
