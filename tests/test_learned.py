@@ -176,3 +176,32 @@ def test_the_yardstick_agrees_with_the_corpus_tool(runtime: Runtime, tmp_path: P
     ours = gold.stance_figures(dev, [(a.article_id, s.country, s.holder_name, s.holder_kind, s.topic, s.score)
                                      for a, sts in pairs for s in sts])
     assert f"country: F1 {ours['country'].f1:.3f}" in out and f"person: F1 {ours['person'].f1:.3f}" in out
+
+
+def test_a_user_file_extends_the_wordings_and_a_bad_one_is_named(tmp_path: Path) -> None:
+    mine = tmp_path / "my_wordings.toml"
+    mine.write_text('[topics]\nceasefire = ["quiet\\\\s+on\\\\s+the\\\\s+front"]\n[anaphora]\nceasefire = ["lull"]\n',
+                    "utf-8")
+    data = resources.load([mine])
+    assert data.topic_regex["ceasefire"].search("both sides kept it Quiet on the front")
+    assert data.topic_regex["ceasefire"].search("a pause in the fighting")        # the packaged ones stay
+    assert "lull" in data.anaphors["ceasefire"] and data.digest != resources.load().digest
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[topics]\nceasefire = ["(unclosed"]\n', "utf-8")
+    with pytest.raises(ValueError, match=r"bad\.toml.*ceasefire.*not a valid regular expression"):
+        resources.load([bad])
+    worse = tmp_path / "worse.toml"
+    worse.write_text('[anaphora]\nceasefire = "lull"\n', "utf-8")
+    with pytest.raises(ValueError, match=r"worse\.toml.*'ceasefire' must be a list"):
+        resources.load([worse])
+
+
+def test_a_bad_word_list_in_the_config_stops_scoring_with_the_file_named(tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text('[topics]\nceasefire = ["(unclosed"]\n', "utf-8")
+    (tmp_path / "tracker.toml").write_text('[decide]\nextra = ["bad.toml"]\n', "utf-8")
+    line = json.dumps({"id": "a1", "published": "2025-03-15", "text": SEVERAL_LEADERS})
+    res = subprocess.run([sys.executable, "-m", "tracker.cli", "--config", str(tmp_path / "tracker.toml"), "score"],
+                         input=line, capture_output=True, text=True, timeout=300)
+    assert res.returncode != 0 and not res.stdout
+    assert "bad.toml" in res.stderr and "not a valid regular expression" in res.stderr and "Try:" in res.stderr
+    assert "Traceback" not in res.stderr

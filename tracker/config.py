@@ -78,6 +78,7 @@ class Settings:
     gazetteer_extra: tuple[Path, ...] = ()
     conflicts_extra: tuple[Path, ...] = ()
     lexicon_extra: tuple[Path, ...] = ()
+    decide_extra: tuple[Path, ...] = ()
     feeds: tuple[FeedConfig, ...] = ()
     fetch: FetchSettings = field(default_factory=FetchSettings)
     daemon: DaemonSettings = field(default_factory=DaemonSettings)
@@ -284,6 +285,7 @@ def load_settings(config: str | os.PathLike[str] | None = None, db: str | os.Pat
         gazetteer_extra=_paths(values["gazetteer"]["extra"], base, "gazetteer.extra", path),
         conflicts_extra=_paths(values["conflicts"]["extra"], base, "conflicts.extra", path),
         lexicon_extra=_paths(values["lexicon"]["extra"], base, "lexicon.extra", path),
+        decide_extra=_paths(values["decide"]["extra"], base, "decide.extra", path),
         feeds=feeds,
         fetch=FetchSettings(
             timeout_seconds=float(fetch["timeout_seconds"]), max_bytes=int(fetch["max_bytes"]),

@@ -22,7 +22,7 @@ import polars as pl
 
 from tracker import actors, conflicts, lexicon
 from tracker.config import Settings
-from tracker.errors import StoreBusyError, StoreError, TrackerError
+from tracker.errors import DataFileError, StoreBusyError, StoreError, TrackerError
 from tracker.files import Skip
 from tracker.models import Article, Statement
 from tracker.store import Store
@@ -75,7 +75,13 @@ class Runtime:
             log.warning("no trained model in the package (tracker/%s): scoring with the rules alone; "
                         "`make train` builds it", model.PACKAGED)
             return None
-        return Decider(self.gazetteer, self.lexicon, resources.load(), trained)
+        try:
+            data = resources.load(self.settings.decide_extra)
+        except (OSError, ValueError) as exc:
+            raise DataFileError("A word list of the learned decision is not valid", str(exc),
+                                "fix the file named above (format: tracker/data/decide.toml), or drop it from "
+                                "[decide] extra in your config") from None
+        return Decider(self.gazetteer, self.lexicon, data, trained)
 
     def reference(self) -> tuple[str, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         """The gazetteer and registry as frames for the store's actors, actor_roles and conflicts tables."""

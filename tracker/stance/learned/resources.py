@@ -37,6 +37,18 @@ def _words(data: Mapping[str, Any], key: str, where: str) -> frozenset[str]:
     return frozenset(v.lower() for v in value)
 
 
+def _patterns(data: Mapping[str, Any], key: str, where: str) -> re.Pattern[str]:
+    """One case-insensitive pattern from a list of regular expressions (as written: no lower-casing,
+    which would turn \\S into \\s)."""
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{where}: '{key}' must be a list of regular expressions (strings)")
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in value) or r"(?!x)x", re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"{where}: a pattern of '{key}' is not a valid regular expression ({exc})") from None
+
+
 def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for k, v in extra.items():
@@ -57,13 +69,13 @@ def load(extra: Sequence[Path] = ()) -> DecideData:
     for path in extra:
         body = Path(path).read_bytes()
         digest.update(body)
-        data = _merge(data, tomllib.loads(body.decode("utf-8")))
+        try:
+            data = _merge(data, tomllib.loads(body.decode("utf-8")))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{path}: not a valid TOML word list ({exc})") from None
     ana, feats, topics = data["anaphora"], data["features"], data["topics"]
-    where = "decide.toml"
-    regex = {}
-    for t in TOPICS:
-        patterns = topics.get(t, [])
-        regex[t] = re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x", re.IGNORECASE)
+    where = "decide.toml" + "".join(f" + {p}" for p in extra)
+    regex = {t: _patterns(topics, t, f"{where} [topics]") for t in TOPICS}
     return DecideData(
         digest=digest.hexdigest()[:10],
         reach_sentences=int(ana["reach_sentences"]),
