@@ -204,11 +204,12 @@ def _check(data: Mapping[str, Any], where: str) -> None:
             raise DataFileError(f"{where}: [[crosswalk]] #{i} needs exactly {', '.join(sorted(need))}")
 
 
-def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+def merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """A user's data file over the packaged one: tables merge, lists are appended, other values replace."""
     out = dict(base)
     for key, value in extra.items():
         if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _merge(dict(out[key]), value)
+            out[key] = merge(dict(out[key]), value)
         elif isinstance(value, list) and isinstance(out.get(key), list):
             out[key] = list(out[key]) + [v for v in value if v not in out[key]]
         else:
@@ -239,7 +240,7 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
     data = _read(packaged)
     digest = hashlib.sha1(packaged.read_bytes())
     for p in extra:
-        data = _merge(data, _read(p))
+        data = merge(data, _read(p))
         digest.update(p.read_bytes())
     t = data["topics"]
     topic_terms = {name: tuple(sec["terms"]) for name, sec in t.items()}

@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tracker.lexicon import merge
+
 TOPICS = ("ceasefire", "peacekeeping")
 
 
@@ -49,18 +51,6 @@ def _patterns(data: Mapping[str, Any], key: str, where: str) -> re.Pattern[str]:
         raise ValueError(f"{where}: a pattern of '{key}' is not a valid regular expression ({exc})") from None
 
 
-def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(base)
-    for k, v in extra.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _merge(out[k], v)
-        elif isinstance(v, list) and isinstance(out.get(k), list):
-            out[k] = out[k] + [x for x in v if x not in out[k]]
-        else:
-            out[k] = v
-    return out
-
-
 def load(extra: Sequence[Path] = ()) -> DecideData:
     """The packaged lists, with any user files' lists appended."""
     raw = resources.files("tracker").joinpath("data/decide.toml").read_bytes()
@@ -70,7 +60,7 @@ def load(extra: Sequence[Path] = ()) -> DecideData:
         body = Path(path).read_bytes()
         digest.update(body)
         try:
-            data = _merge(data, tomllib.loads(body.decode("utf-8")))
+            data = merge(data, tomllib.loads(body.decode("utf-8")))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ValueError(f"{path}: not a valid TOML word list ({exc})") from None
     ana, feats, topics = data["anaphora"], data["features"], data["topics"]
