@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -243,3 +244,31 @@ def test_a_page_with_no_text_is_not_an_article(page: str | bytes, reason: str) -
 def test_a_copyright_year_is_not_a_publication_date() -> None:
     page = PAGE.replace("Contact the newsroom", "Copyright 2025 Example News Group. Contact the newsroom")
     assert extract_html(page).date is None
+
+
+def test_furniture_patterns_match_as_written_whatever_their_case() -> None:
+    """The fast paths (anchored patterns tried at the start only, lower-case ones against the lowered
+    line) find what one case-insensitive alternation of the same patterns finds."""
+    patterns = ["^read more\\b", "\\bnewsletter\\b", "Getty Images", "[A-Z]{2,}/POOL\\b", "\\S+@\\S+\\.com"]
+    lines = ["Read more: the talks", "More to read more", "Our NEWSLETTER arrives daily", "photo: getty images",
+             "A delegate waits. SMITH/pool", "Write to desk@example.com today", "Nothing to see here"]
+    fast = lexicon.LinePatterns.build(patterns)
+    slow = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    assert [fast.search(x) for x in lines] == [bool(slow.search(x)) for x in lines]
+    assert [fast.search(x) for x in lines] == [True, False, True, True, True, True, False]
+
+
+def test_a_topic_occurs_as_the_case_insensitive_pattern_finds_it(lex: Lexicon) -> None:
+    texts = ["Leaders backed a CEASEFIRE on Monday.", "The Truce holds.", "Peacekeepers may deploy.",
+             "Markets rose on Monday.", "A football club signed a striker."]
+    assert [lex.topic_occurs(t) for t in texts] == [bool(lex.any_topic.search(t)) for t in texts]
+    assert [lex.topic_occurs(t) for t in texts][:2] == [True, True]
+    assert not lex.topic_occurs("Markets rose on Monday.")
+    with_capitals = lexicon.Occurs(re.compile(r"\bUN\b force", re.IGNORECASE))
+    assert with_capitals("an un force") and with_capitals("a UN FORCE")
+
+
+def test_glued_words_are_cut_where_scraping_joined_them() -> None:
+    text, mapping = hygiene._for_parser("PresidentVladimir Putinhas said the ceasefirethat began", True)
+    assert text == "President Vladimir Putin has said the ceasefire that began"
+    assert len(mapping) == len(text) + 1

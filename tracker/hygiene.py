@@ -105,26 +105,28 @@ def _slices(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 def classify(line: str, lexicon: Lexicon) -> str:
     """Why a line is boilerplate ('' when it is reporting)."""
     words = line.split()
-    if len(words) <= lexicon.furniture_max_words and lexicon.hygiene_regex.search(line):
+    if len(words) <= lexicon.furniture_max_words and lexicon.furniture_lines.search(line):
         return "furniture"
     if _CJK.search(line):
         return "non_english"
     if len(words) <= lexicon.heading_max_words and not _SENTENCE_END.search(line):
         return "heading"
-    letters = [c for c in line if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8 and len(words) < 20:
-        return "shouting"
+    if len(words) < 20:
+        letters = [c for c in line if c.isalpha()]
+        if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+            return "shouting"
     return ""
 
 
 def _paragraphs(text: str, lexicon: Lexicon) -> Iterator[tuple[int, int, str]]:
     """Lines joined into paragraphs where a line was hard-wrapped mid-sentence; furniture stays alone."""
     lines = list(_lines(text))
+    kinds = _LineKinds(text, lines, lexicon)
     i = 0
     while i < len(lines):
         start, end = lines[i]
-        reason = classify(text[start:end], lexicon)
-        if reason == "heading" and _continues(text, lines, i, lexicon):
+        reason = kinds[i]
+        if reason == "heading" and _continues(text, lines, i, kinds):
             reason = ""      # a short first line of a hard-wrapped paragraph, not a heading
         if reason:
             yield start, end, reason
@@ -138,9 +140,9 @@ def _paragraphs(text: str, lexicon: Lexicon) -> Iterator[tuple[int, int, str]]:
             gap = text[end:nstart]
             if gap.count("\n") > 1 or _SENTENCE_END.search(line):
                 break
-            if len(text[lines[i][0]:end]) < 40 and not _continues(text, lines, i, lexicon):
+            if len(text[lines[i][0]:end]) < 40 and not _continues(text, lines, i, kinds):
                 break
-            if classify(text[nstart:nend], lexicon) not in ("", "heading"):
+            if kinds[i + 1] not in ("", "heading"):
                 break
             end = nend
             i += 1
@@ -148,7 +150,22 @@ def _paragraphs(text: str, lexicon: Lexicon) -> Iterator[tuple[int, int, str]]:
         i += 1
 
 
-def _continues(text: str, lines: list[tuple[int, int]], i: int, lexicon: Lexicon) -> bool:
+class _LineKinds:
+    """classify() of each line of an article, worked out once: a line is asked about up to three
+    times while paragraphs are joined."""
+
+    def __init__(self, text: str, lines: list[tuple[int, int]], lexicon: Lexicon) -> None:
+        self.text, self.lines, self.lexicon = text, lines, lexicon
+        self._kinds: dict[int, str] = {}
+
+    def __getitem__(self, i: int) -> str:
+        if i not in self._kinds:
+            start, end = self.lines[i]
+            self._kinds[i] = classify(self.text[start:end], self.lexicon)
+        return self._kinds[i]
+
+
+def _continues(text: str, lines: list[tuple[int, int]], i: int, kinds: _LineKinds) -> bool:
     """Does line i run on into the next line (no blank line between, the next starts in lower case
     or the pair reads as one sentence)?"""
     if i + 1 >= len(lines):
@@ -158,20 +175,20 @@ def _continues(text: str, lines: list[tuple[int, int]], i: int, lexicon: Lexicon
     if text[end:nstart].count("\n") > 1:
         return False
     nxt = text[nstart:nend]
-    return nxt[:1].islower() or (not classify(nxt, lexicon) and not _SENTENCE_END.search(text[start:end])
-                                 and len(nxt.split()) > lexicon.heading_max_words)
+    return nxt[:1].islower() or (not kinds[i + 1] and not _SENTENCE_END.search(text[start:end])
+                                 and len(nxt.split()) > kinds.lexicon.heading_max_words)
 
 
-# Words glued together by careless scraping: "PresidentVladimir", "Putinhas", "ceasefirethat".
-_CAMEL = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z])")
-_NAME_GLUE = re.compile(r"(?<=\b[A-Z][a-z]{3})(?=(?:has|had|said|says|was|would|will|told|that|with)\b)|"
-                        r"(?<=\b[A-Z][a-z]{4})(?=(?:has|had|said|says|was|would|will|told|that|with)\b)|"
-                        r"(?<=\b[A-Z][a-z]{5})(?=(?:has|had|said|says|was|would|will|told|that|with)\b)|"
-                        r"(?<=\b[A-Z][a-z]{6})(?=(?:has|had|said|says|was|would|will|told|that|with)\b)")
+# Words glued together by careless scraping: "PresidentVladimir", "Putinhas", "ceasefirethat". Each
+# pattern matches the text before a cut and the cut falls at its end; written without look-behinds,
+# which Python's re tries at every position of every paragraph (the slowest part of reading).
+_CAMEL = re.compile(r"[a-z]{3}(?=[A-Z][a-z])")
+_NAME_GLUE = re.compile(r"\b[A-Z][a-z]{3,6}(?=(?:has|had|said|says|was|would|will|told|that|with)\b)")
 _TOPIC_GLUE = re.compile(
     r"(?:(?<=ceasefire)|(?<=armistice)|(?<=\btruce))"
     r"(?=(?:that|would|with|was|is|in|on|for|and|to|as|will|deal|talks)\b)|"
     r"(?:(?<=\bthat)|(?<=\bwith)|(?<=\bthe)|(?<=\ba))(?=(?:ceasefire|truce)\b)", re.IGNORECASE)
+_GLUED_TOPICS = ("ceasefire", "truce", "armistice")
 _APOSTROPHE = re.compile(r"(?<=\w)\u2019(?=\w)")
 
 
@@ -183,7 +200,11 @@ def _for_parser(chunk: str, at_paragraph_start: bool) -> tuple[str, tuple[int, .
         m = _DATELINE.match(out)
         if m and m.end() < len(out):
             out = " " * m.end() + out[m.end():]
-    cuts = sorted({m.start() for rx in (_CAMEL, _NAME_GLUE, _TOPIC_GLUE) for m in rx.finditer(out)})
+    cuts = {m.end() for rx in (_CAMEL, _NAME_GLUE) for m in rx.finditer(out)}
+    lowered = out.lower()
+    if any(word in lowered for word in _GLUED_TOPICS):
+        cuts |= {m.start() for m in _TOPIC_GLUE.finditer(out)}
+    cuts = sorted(cuts)
     if not cuts:
         return out, ()
     pieces, mapping, prev = [], [], 0

@@ -95,7 +95,7 @@ class Scorer:
     def plan(self, article: Article, fast: bool = True) -> Plan:
         """The article's content blocks, those with a topic word, and those to parse."""
         blocks = [b for b in hygiene.blocks(article.text, self.lex) if not b.boilerplate]
-        hits = [i for i, b in enumerate(blocks) if self.lex.any_topic.search(b.parse_text)]
+        hits = [i for i, b in enumerate(blocks) if self.lex.topic_occurs(b.parse_text)]
         if not hits:
             return Plan(article, blocks, [], [], [])
         # Within reach of a topic: the hit and the block before (its speaker); for the learned

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from tracker.actors import Gazetteer
-from tracker.lexicon import Lexicon
+from tracker.lexicon import Lexicon, Occurs
 from tracker.models import Holder
 from tracker.stance.assemble import Candidate
 from tracker.stance.learned import candidates as cand_mod
@@ -35,6 +35,7 @@ class Decider:
     def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon, data: DecideData, model: LinearModel | None) -> None:
         self.gaz, self.lex, self.data, self.model = gazetteer, lexicon, data, model
         self.sink: list[tuple[str, list[cand_mod.Candidate]]] | None = None
+        self._reach = [Occurs(rx) for rx in data.topic_regex.values()]
 
     @property
     def version(self) -> str:
@@ -43,7 +44,7 @@ class Decider:
     def reaches(self, text: str) -> bool:
         """Does a paragraph word a topic the way only the learned decision reads it?"""
         text = cand_mod.unquote(text)
-        return any(rx.search(text) for rx in self.data.topic_regex.values())
+        return any(occurs(text) for occurs in self._reach)
 
     def candidates(self, article_id: str, inputs: cand_mod.Inputs) -> list[cand_mod.Candidate]:
         found = cand_mod.generate(inputs, self.gaz, self.lex, self.data)
