@@ -64,6 +64,10 @@ def resolve_token(k: Knowledge, r: Reading, tok: Any) -> Found:
         return _both(k, r, tok)
     # Institutions speak for whoever modifies them: "Starmer's spokesman", "the Russian foreign ministry".
     if low in k.lex.institution_nouns or tok.lemma_.lower() in k.lex.institution_nouns:
+        joint = noun_owners(k, r, tok)
+        if len(joint) > 1:
+            # "a joint US-Ukraine statement", "the Egyptian-Qatari proposal": every state it names.
+            return [(h, "institution") for h in joint]
         mod = institution_owner(k, r, tok)
         if mod is not None:
             return [(mod, "institution")]
