@@ -33,9 +33,7 @@ def small_store(runtime: Runtime, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 def _tracker(db: Path, runtime: Runtime) -> Tracker:
-    rt = Runtime(load_settings(config=None, db=db))
-    for name in ("gazetteer", "registry", "lexicon", "nlp", "scorer"):
-        rt.__dict__[name] = getattr(runtime, name)
+    rt = runtime.sharing(load_settings(config=None, db=db))
     return Tracker(rt.open_store(read_only=True), rt)
 
 

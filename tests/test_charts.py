@@ -39,10 +39,7 @@ ROWS = [
 
 
 def _runtime_for(db: Path, runtime: Runtime) -> Runtime:
-    rt = Runtime(load_settings(config=None, db=db))
-    for name in ("gazetteer", "registry", "lexicon", "nlp", "scorer"):
-        rt.__dict__[name] = getattr(runtime, name)
-    return rt
+    return runtime.sharing(load_settings(config=None, db=db))
 
 
 @pytest.fixture(scope="module")
