@@ -26,7 +26,7 @@ from tracker.config import Settings, load_settings
 from tracker.errors import ArgumentError, ConfigError
 from tracker.models import TOPICS, Statement, to_utc
 from tracker.pipeline import Runtime
-from tracker.store import Store
+from tracker.store import Store, statement
 
 _FREQ = re.compile(r"^\s*(\d+)\s*(d|day|days|w|wk|week|weeks|mo|mon|month|months|q|quarter|quarters|y|year|years)\s*$", re.I)
 _UNITS = {"d": "day", "day": "day", "days": "day", "w": "week", "wk": "week", "week": "week", "weeks": "week",
@@ -166,8 +166,7 @@ class Tracker:
         value = value.strip()
         g = self.runtime.gazetteer
         known = set(g.persons) | set(g.orgs) | {s.actor_id for s in g.states.values()}
-        if value in known or self.store.sql("SELECT 1 FROM statements WHERE holder_id = $h LIMIT 1",
-                                            {"h": value}).height:
+        if value in known or self.store.sql(statement("holder_has_statements"), {"h": value}).height:
             return value
         close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.6)
         raise ArgumentError(f"Unknown holder {value!r}",
@@ -306,7 +305,7 @@ class Tracker:
         settings = self.runtime.settings
         col = charts.POSITION_COLUMNS
         positions = self.positions()
-        latest = self.sql("SELECT max(published_at) AS t FROM statements")["t"][0]
+        latest = self.store.sql(statement("statements_latest"))["t"][0]
         stop = latest.date() if latest else utcnow().date()
         start = stop - timedelta(weeks=weeks)
         weekly = self.timeseries(freq="1w", start=start)
@@ -348,6 +347,10 @@ class Tracker:
     def sql(self, query: str, **params: Any) -> pl.DataFrame:
         """Any SQL over the store's tables and views, with $name parameters bound from keywords."""
         return self.store.sql(query, params or None)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts of the store's reference rows, articles and statements, and its schema version."""
+        return self.store.sql(statement("store_summary")).row(0, named=True)
 
     def runs(self, limit: int = 20) -> pl.DataFrame:
         return self.store.query("runs", limit=limit)

@@ -285,10 +285,7 @@ def _open(args: argparse.Namespace, read_only: bool = True) -> Any:
 
 def cmd_init(args: argparse.Namespace) -> int:
     with _open(args, read_only=False) as t:
-        info = t.sql("SELECT (SELECT count(*) FROM actors) AS actors, (SELECT count(*) FROM actor_roles) AS roles, "
-                     "(SELECT count(*) FROM conflicts) AS conflicts, (SELECT count(*) FROM articles) AS articles, "
-                     "(SELECT count(*) FROM statements) AS statements, (SELECT max(version) FROM schema_migrations) AS schema")
-        row = info.row(0, named=True)
+        row = t.summary()
         print(f"store ready: {t.path}")
         print(f"  schema version {row['schema']}; {row['actors']} actors, {row['roles']} dated roles, "
               f"{row['conflicts']} conflicts; {row['articles']} articles, {row['statements']} statements")
