@@ -13,8 +13,8 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-
 from samplestore import sample_store as build_sample_store
+
 from tracker.api import Tracker
 from tracker.config import load_settings
 from tracker.pipeline import Runtime

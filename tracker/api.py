@@ -18,7 +18,7 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import polars as pl
 
@@ -133,6 +133,13 @@ def checked_topic(value: str | None) -> str | None:
     raise ArgumentError(f"Unknown topic {value!r}", "", f"use one of: {', '.join(TOPICS)}")
 
 
+class Who(TypedDict, total=False):
+    """Who a name on the command line means: a country code or a holder id (one of the two)."""
+
+    country: str
+    holder: str
+
+
 class Tracker:
     """An open store with the analyst's questions as methods; every answer is a polars DataFrame."""
 
@@ -173,7 +180,7 @@ class Tracker:
                             f"Did you mean {' or '.join(repr(c) for c in close)}?" if close else "",
                             "give a holder id such as person:giorgia-meloni or state:ITA, a country code, or a name")
 
-    def actor(self, who: str) -> dict[str, str]:
+    def actor(self, who: str) -> Who:
         """What a name on the command line means: {'country': code} or {'holder': holder id}.
 
         Accepts country and organisation codes (ITA, EU), holder ids (person:giorgia-meloni) and
@@ -310,7 +317,7 @@ class Tracker:
         start = stop - timedelta(weeks=weeks)
         weekly = self.timeseries(freq="1w", start=start)
         shifts = self.shifts()
-        as_of = positions[col["as_of"]].max() if positions.height else stop     # each conflict has its own
+        as_of = cast(date, positions[col["as_of"]].max()) if positions.height else stop     # each conflict has its own
         counts = self.store.query("actor_counts", start=as_of - timedelta(days=settings.window_days - 1), stop=as_of)
         ids = [i for i in positions[col["statement_id"]].to_list() + shifts["before_statement_id"].to_list()
                + shifts["after_statement_id"].to_list() if i]
@@ -372,9 +379,10 @@ def default_runtime() -> Runtime:
     return _runtime(load_settings())
 
 
-def _with_default(method: str, **kwargs: Any) -> Any:
+def _with_default(method: str, **kwargs: Any) -> pl.DataFrame:
     with open_store(read_only=True) as t:
-        return getattr(t, method)(**kwargs)
+        frame: pl.DataFrame = getattr(t, method)(**kwargs)
+        return frame
 
 
 def positions(**kwargs: Any) -> pl.DataFrame:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -59,8 +58,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def _out(df: Any, fmt: str, limit: int | None = None) -> None:
-    import polars as pl
-
     if limit is not None and df.height > limit:
         df = df.head(limit)
     if fmt == "csv":
@@ -306,6 +303,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     _check_inputs(paths)
     runtime = _runtime(_settings(args))
     store = runtime.open_store(read_only=False)
+    interrupted: pipeline.Interrupted | None = None
     try:
         with _progress("ingested") as show:
 
