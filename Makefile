@@ -13,7 +13,11 @@ run: $(STAMP)
 	$(BIN)/tracker poll
 	$(BIN)/tracker positions
 
+# Lint (ruff), types (mypy, settings in pyproject.toml) and the tests, which include the import
+# contracts (tests/test_contracts.py); any failure fails `make test`.
 test: $(STAMP) browser
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 # The report test opens the HTML in headless Chromium (Debian's `chromium`). Installed here when the

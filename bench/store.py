@@ -35,8 +35,8 @@ sys.path.insert(0, str(HERE.parent))
 
 import duckdb  # noqa: E402
 import polars as pl  # noqa: E402
+from synthetic import pipeline_batches, statement_frames  # noqa: E402
 
-from synthetic import START, pipeline_batches, statement_frames  # noqa: E402
 from tracker.config import load_settings  # noqa: E402
 from tracker.store import Store, statement_frame  # noqa: E402
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import gzip
 import threading
 import time
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 from xml.sax.saxutils import escape

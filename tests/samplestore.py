@@ -13,9 +13,7 @@ from tracker.pipeline import Runtime
 
 def sample_store(runtime: Runtime, db: Path) -> Runtime:
     """A store at db with the bundled sample articles ingested, sharing the session's heavy objects."""
-    rt = Runtime(load_settings(config=None, db=db))
-    for name in ("gazetteer", "registry", "lexicon", "nlp", "scorer"):
-        rt.__dict__[name] = getattr(runtime, name)
+    rt = runtime.sharing(load_settings(config=None, db=db))
     samples = Path(str(resources.files("tracker").joinpath("data/samples/articles.jsonl")))
     with rt.open_store() as store:
         pipeline.ingest(rt, store, files.read_paths([samples]))

@@ -13,8 +13,8 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-
 from samplestore import sample_store as build_sample_store
+
 from tracker.api import Tracker
 from tracker.config import load_settings
 from tracker.pipeline import Runtime
@@ -33,9 +33,7 @@ def small_store(runtime: Runtime, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 def _tracker(db: Path, runtime: Runtime) -> Tracker:
-    rt = Runtime(load_settings(config=None, db=db))
-    for name in ("gazetteer", "registry", "lexicon", "nlp", "scorer"):
-        rt.__dict__[name] = getattr(runtime, name)
+    rt = runtime.sharing(load_settings(config=None, db=db))
     return Tracker(rt.open_store(read_only=True), rt)
 
 

@@ -26,7 +26,7 @@ def test_throughput_benchmark_runs_and_the_fast_path_finds_the_same_statements(t
     rows = {line.split()[0]: line.split() for line in out.stdout.splitlines()
             if line.split() and line.split()[0] in ("scorer", "full", "baseline")}
     assert set(rows) == {"scorer", "full", "baseline"}
-    for side, cols in rows.items():
+    for _side, cols in rows.items():
         assert float(cols[1]) > 0 and float(cols[2]) > 0, cols      # seconds, articles/s
         assert cols[4].endswith("MB")                                 # peak RSS
     assert "are identical" in out.stdout

@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import polars as pl
 import pytest
@@ -39,10 +39,7 @@ ROWS = [
 
 
 def _runtime_for(db: Path, runtime: Runtime) -> Runtime:
-    rt = Runtime(load_settings(config=None, db=db))
-    for name in ("gazetteer", "registry", "lexicon", "nlp", "scorer"):
-        rt.__dict__[name] = getattr(runtime, name)
-    return rt
+    return runtime.sharing(load_settings(config=None, db=db))
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +161,7 @@ def test_report_links_every_sentence_and_shows_counts_age_and_staleness(chart_st
     rows = re.findall(r"<tr class='([^']*)'>(.*?)</tr>", positions, re.S)
     assert len(rows) == 5          # USA (two conflicts), FRA twice, ITA; no row for the 'unknown' conflict
     assert "unknown" not in positions.replace("statements whose conflict could not be told", "")
-    for cls, row in rows:
+    for _cls, row in rows:
         assert re.search(r'<a class=src href="https://wire\d\.example/story-\d+"', row), row
     # USA's russia-ukraine ceasefire position is four months older than the as-of day (2025-06-21): stale
     usa = [r for c, r in rows if "United States (USA)" in r and "russia-ukraine" in r][0]

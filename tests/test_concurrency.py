@@ -9,12 +9,10 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
-
 from httpserver import LoopbackServer, etag_route, page, rss, send
 from newsfixtures import ARTICLES
 from test_daemon import start, wait_for, write_config

@@ -54,9 +54,8 @@ def test_the_shipped_model_is_loaded_and_named_in_the_scorer_version(runtime: Ru
 
 def test_without_a_model_file_the_scorer_runs_on_rules_with_a_warning(monkeypatch, caplog, runtime: Runtime) -> None:
     monkeypatch.setattr(model_mod, "load", lambda path=None: None)
-    fresh = Runtime(load_settings(config=None, db=os.devnull))
-    for name in ("gazetteer", "registry", "lexicon", "nlp"):
-        fresh.__dict__[name] = getattr(runtime, name)
+    fresh = Runtime(load_settings(config=None, db=os.devnull), gazetteer=runtime.gazetteer,
+                    registry=runtime.registry, lexicon=runtime.lexicon, nlp=runtime.nlp)
     with caplog.at_level(logging.WARNING):
         assert fresh.decider is None
     assert "rules alone" in caplog.text and "make train" in caplog.text

@@ -18,10 +18,7 @@ SAMPLES = Path(str(resources.files("tracker").joinpath("data/samples/articles.js
 @pytest.fixture
 def rt(runtime: Runtime, db_path: Path) -> Runtime:
     """The session's heavy objects, pointed at this test's store."""
-    fresh = Runtime(load_settings(config=None, db=db_path))
-    for name in ("gazetteer", "registry", "lexicon", "nlp", "scorer"):
-        fresh.__dict__[name] = getattr(runtime, name)
-    return fresh
+    return runtime.sharing(load_settings(config=None, db=db_path))
 
 
 def test_ingesting_the_samples_stores_articles_statements_and_a_run(rt: Runtime) -> None:
@@ -171,8 +168,8 @@ def test_ctrl_c_during_ingest_keeps_what_is_scored_and_a_rerun_goes_on(rt: Runti
     from tracker import api, cli
 
     n = len(SAMPLES.read_text().splitlines())
-    rt.__dict__["scorer"] = _InterruptedScorer(rt.scorer, after=7)
-    monkeypatch.setattr(api, "_runtime", lambda settings: rt)
+    interrupting = rt.sharing(scorer=_InterruptedScorer(rt.scorer, after=7))
+    monkeypatch.setattr(api, "_runtime", lambda settings: interrupting)
     db = str(rt.settings.db_path)
     code = cli.main(["ingest", str(SAMPLES), "--db", db])        # one batch: the default is bigger than n
     out = capsys.readouterr()
@@ -181,7 +178,7 @@ def test_ctrl_c_during_ingest_keeps_what_is_scored_and_a_rerun_goes_on(rt: Runti
     with rt.open_store(read_only=True) as store:
         assert store.sql("SELECT count(*) FROM articles").item() == 7
         assert store.query("runs").row(0, named=True)["status"] == "interrupted"
-    rt.__dict__["scorer"] = rt.scorer.real
+    monkeypatch.setattr(api, "_runtime", lambda settings: rt)
     assert cli.main(["ingest", str(SAMPLES), "--db", db]) == 0
     out = capsys.readouterr().out
     assert f"{n - 7} stored" in out and "7 unchanged" in out

@@ -55,10 +55,7 @@ def make_runtime(runtime: Runtime, tmp_path: Path, feeds: list[FeedConfig]) -> R
                        fetch=replace(settings.fetch, allow_hosts=("127.0.0.1",), timeout_seconds=1.5, max_bytes=300_000,
                                      per_host_delay_seconds=0.0, per_host_concurrency=4, concurrency=4),
                        daemon=replace(settings.daemon, store_wait_seconds=2.0))
-    rt = Runtime(settings)
-    for name in ("gazetteer", "registry", "lexicon", "nlp", "scorer"):
-        rt.__dict__[name] = getattr(runtime, name)
-    return rt
+    return runtime.sharing(settings)
 
 
 def good_feeds(s: LoopbackServer) -> list[FeedConfig]:

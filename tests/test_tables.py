@@ -11,8 +11,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-
 from samplestore import sample_store as build_sample_store
+
 from tracker.pipeline import Runtime
 from tracker.tables import render
 

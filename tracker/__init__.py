@@ -8,15 +8,18 @@
 
 __version__ = "0.1.0"
 
-from tracker.api import (  # noqa: E402
-    Tracker,
-    open_store,
-    positions,
-    score_text,
-    shifts,
-    sql,
-    statements,
-    timeseries,
-)
-
 __all__ = ["Tracker", "open_store", "positions", "score_text", "shifts", "sql", "statements", "timeseries"]
+
+
+def __getattr__(name: str) -> object:
+    """The public API, imported on first use: `import tracker.models` (or any lower layer) does not
+    load the store, DuckDB or the API (tests/test_contracts.py checks the layers)."""
+    if name in __all__:
+        from tracker import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'tracker' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -13,7 +13,6 @@ taking the first match.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 import unicodedata
@@ -207,7 +206,8 @@ def _date(value: str, where: Where, column: str) -> date | None:
 
 
 def _weak(items: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    strong, weak = [], []
+    strong: list[str] = []
+    weak: list[str] = []
     for item in items:
         (weak if item.startswith("?") else strong).append(item.lstrip("?").strip())
     return tuple(strong), tuple(weak)
@@ -513,9 +513,9 @@ class Gazetteer:
             return None
         ids = list(dict.fromkeys(e.actor_id for e in pick))
         if len(ids) > 1:
-            persons = [i for i in ids if i.startswith("person:")]
-            if len(persons) == len(ids):
-                chosen = self._pick_person(persons, on, context, title_roles)
+            several = [i for i in ids if i.startswith("person:")]
+            if len(several) == len(ids):
+                chosen = self._pick_person(several, on, context, title_roles)
                 if chosen is None:
                     return None
                 ids = [chosen]

@@ -18,7 +18,7 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 import polars as pl
 
@@ -26,7 +26,7 @@ from tracker.config import Settings, load_settings
 from tracker.errors import ArgumentError, ConfigError
 from tracker.models import TOPICS, Statement, to_utc
 from tracker.pipeline import Runtime
-from tracker.store import Store
+from tracker.store import Store, statement
 
 _FREQ = re.compile(r"^\s*(\d+)\s*(d|day|days|w|wk|week|weeks|mo|mon|month|months|q|quarter|quarters|y|year|years)\s*$", re.I)
 _UNITS = {"d": "day", "day": "day", "days": "day", "w": "week", "wk": "week", "week": "week", "weeks": "week",
@@ -133,6 +133,13 @@ def checked_topic(value: str | None) -> str | None:
     raise ArgumentError(f"Unknown topic {value!r}", "", f"use one of: {', '.join(TOPICS)}")
 
 
+class Who(TypedDict, total=False):
+    """Who a name on the command line means: a country code or a holder id (one of the two)."""
+
+    country: str
+    holder: str
+
+
 class Tracker:
     """An open store with the analyst's questions as methods; every answer is a polars DataFrame."""
 
@@ -166,15 +173,14 @@ class Tracker:
         value = value.strip()
         g = self.runtime.gazetteer
         known = set(g.persons) | set(g.orgs) | {s.actor_id for s in g.states.values()}
-        if value in known or self.store.sql("SELECT 1 FROM statements WHERE holder_id = $h LIMIT 1",
-                                            {"h": value}).height:
+        if value in known or self.store.sql(statement("holder_has_statements"), {"h": value}).height:
             return value
         close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.6)
         raise ArgumentError(f"Unknown holder {value!r}",
                             f"Did you mean {' or '.join(repr(c) for c in close)}?" if close else "",
                             "give a holder id such as person:giorgia-meloni or state:ITA, a country code, or a name")
 
-    def actor(self, who: str) -> dict[str, str]:
+    def actor(self, who: str) -> Who:
         """What a name on the command line means: {'country': code} or {'holder': holder id}.
 
         Accepts country and organisation codes (ITA, EU), holder ids (person:giorgia-meloni) and
@@ -306,12 +312,12 @@ class Tracker:
         settings = self.runtime.settings
         col = charts.POSITION_COLUMNS
         positions = self.positions()
-        latest = self.sql("SELECT max(published_at) AS t FROM statements")["t"][0]
+        latest = self.store.sql(statement("statements_latest"))["t"][0]
         stop = latest.date() if latest else utcnow().date()
         start = stop - timedelta(weeks=weeks)
         weekly = self.timeseries(freq="1w", start=start)
         shifts = self.shifts()
-        as_of = positions[col["as_of"]].max() if positions.height else stop     # each conflict has its own
+        as_of = cast(date, positions[col["as_of"]].max()) if positions.height else stop     # each conflict has its own
         counts = self.store.query("actor_counts", start=as_of - timedelta(days=settings.window_days - 1), stop=as_of)
         ids = [i for i in positions[col["statement_id"]].to_list() + shifts["before_statement_id"].to_list()
                + shifts["after_statement_id"].to_list() if i]
@@ -349,6 +355,10 @@ class Tracker:
         """Any SQL over the store's tables and views, with $name parameters bound from keywords."""
         return self.store.sql(query, params or None)
 
+    def summary(self) -> dict[str, Any]:
+        """Counts of the store's reference rows, articles and statements, and its schema version."""
+        return self.store.sql(statement("store_summary")).row(0, named=True)
+
     def runs(self, limit: int = 20) -> pl.DataFrame:
         return self.store.query("runs", limit=limit)
 
@@ -369,9 +379,10 @@ def default_runtime() -> Runtime:
     return _runtime(load_settings())
 
 
-def _with_default(method: str, **kwargs: Any) -> Any:
+def _with_default(method: str, **kwargs: Any) -> pl.DataFrame:
     with open_store(read_only=True) as t:
-        return getattr(t, method)(**kwargs)
+        frame: pl.DataFrame = getattr(t, method)(**kwargs)
+        return frame
 
 
 def positions(**kwargs: Any) -> pl.DataFrame:

@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, cast
 
 import polars as pl
 from matplotlib.figure import Figure
@@ -56,7 +56,7 @@ def _names(names: Mapping[str, str] | None, actor: str) -> str:
 
 
 def _counted(n: pl.DataFrame) -> str:
-    statements, sources = int(n["statements"].sum()), int(n["sources"].max())
+    statements, sources = int(n["statements"].sum()), int(cast(int, n["sources"].max()))
     return (f": {statements} statement{'s' if statements != 1 else ''}, "
             f"{sources} outlet{'s' if sources != 1 else ''}")
 
@@ -186,8 +186,8 @@ def heatmap_figure(weekly: pl.DataFrame, topic: str, max_rows: int = 30, names: 
     rows = (part.group_by(["actor", "conflict"]).agg(pl.col("voices").sum())
             .sort(["voices", "actor", "conflict"], descending=[True, False, False]).head(max_rows))
     keys = [(r["actor"], r["conflict"]) for r in rows.iter_rows(named=True)]
-    first = _week(start or part["period"].min())
-    last = _week(stop or part["period"].max())
+    first = _week(start or cast(date, part["period"].min()))
+    last = _week(stop or cast(date, part["period"].max()))
     weeks = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
     grid = np.full((len(keys), len(weeks)), np.nan)
     ki = {k: i for i, k in enumerate(keys)}

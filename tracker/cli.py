@@ -5,14 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from tracker import __version__
 from tracker.errors import InputError, TrackerError
+
+if TYPE_CHECKING:      # the CLI imports polars, the store and the API only in the commands that use them
+    import polars as pl
+
+    from tracker.api import Tracker
+    from tracker.config import Settings
 
 EPILOG = "Run `tracker COMMAND --help` for a command's options and an example."
 
@@ -58,9 +63,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _out(df: Any, fmt: str, limit: int | None = None) -> None:
-    import polars as pl
-
+def _out(df: pl.DataFrame, fmt: str, limit: int | None = None) -> None:
     if limit is not None and df.height > limit:
         df = df.head(limit)
     if fmt == "csv":
@@ -85,7 +88,7 @@ def _width() -> int:
     return max(60, shutil.get_terminal_size((160, 24)).columns)
 
 
-def _flat(df: Any) -> Any:
+def _flat(df: pl.DataFrame) -> pl.DataFrame:
     """Nested columns (lists, structs) as JSON text, since CSV holds only flat values."""
     import polars as pl
 
@@ -270,13 +273,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # --- handlers --------------------------------------------------------------------------------------
 
-def _settings(args: argparse.Namespace) -> Any:
+def _settings(args: argparse.Namespace) -> Settings:
     from tracker.config import load_settings
 
     return load_settings(args.config, db=args.db)
 
 
-def _open(args: argparse.Namespace, read_only: bool = True) -> Any:
+def _open(args: argparse.Namespace, read_only: bool = True) -> Tracker:
     from tracker.api import Tracker, _runtime
 
     runtime = _runtime(_settings(args))
@@ -285,10 +288,7 @@ def _open(args: argparse.Namespace, read_only: bool = True) -> Any:
 
 def cmd_init(args: argparse.Namespace) -> int:
     with _open(args, read_only=False) as t:
-        info = t.sql("SELECT (SELECT count(*) FROM actors) AS actors, (SELECT count(*) FROM actor_roles) AS roles, "
-                     "(SELECT count(*) FROM conflicts) AS conflicts, (SELECT count(*) FROM articles) AS articles, "
-                     "(SELECT count(*) FROM statements) AS statements, (SELECT max(version) FROM schema_migrations) AS schema")
-        row = info.row(0, named=True)
+        row = t.summary()
         print(f"store ready: {t.path}")
         print(f"  schema version {row['schema']}; {row['actors']} actors, {row['roles']} dated roles, "
               f"{row['conflicts']} conflicts; {row['articles']} articles, {row['statements']} statements")
@@ -309,6 +309,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     _check_inputs(paths)
     runtime = _runtime(_settings(args))
     store = runtime.open_store(read_only=False)
+    interrupted: pipeline.Interrupted | None = None
     try:
         with _progress("ingested") as show:
 
@@ -376,7 +377,7 @@ def cmd_positions(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positions_header(df: Any, as_of: str | None, window: int, half_life: float) -> list[str]:
+def _positions_header(df: pl.DataFrame, as_of: str | None, window: int, half_life: float) -> list[str]:
     """What the positions look from: the as-of day, the window and half-life, and every conflict and
     topic that went quiet earlier (its rows are its latest state, as of its own newest day)."""
     import shutil
@@ -610,7 +611,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _daemon_settings(args: argparse.Namespace) -> Any:
+def _daemon_settings(args: argparse.Namespace) -> Settings:
     return _settings(args).with_overrides(feeds=args.feed or None, interval=args.interval,
                                           allow_hosts=args.allow_host or None)
 

@@ -163,7 +163,7 @@ def _parse(path: Path, known_actors: set[str] | None) -> dict[str, Conflict]:
             if bad:
                 raise DataFileError(f"{where}: unknown {'party' if len(bad) == 1 else 'parties'} {', '.join(bad)} in '{cid}'",
                                     hint="parties are gazetteer ids such as state:RUS or group:hamas")
-        dates = {}
+        dates: dict[str, date | None] = {}
         for key in ("since", "until"):
             value = entry.get(key)
             if value in (None, ""):

@@ -207,7 +207,9 @@ def _for_parser(chunk: str, at_paragraph_start: bool) -> tuple[str, tuple[int, .
     cuts = sorted(cuts)
     if not cuts:
         return out, ()
-    pieces, mapping, prev = [], [], 0
+    pieces: list[str] = []
+    mapping: list[int] = []
+    prev = 0
     for cut in cuts:
         pieces.append(out[prev:cut])
         mapping.extend(range(prev, cut))

@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TOPICS = ("ceasefire", "peacekeeping")
@@ -192,3 +193,25 @@ class Statement:
 
 
 STATEMENT_FIELDS = tuple(f.name for f in fields(Statement) if f.name != "story_id")
+
+
+class ArticleScorer(Protocol):
+    """What the pipeline, the poller and the reports need of a scorer: the seam between them and
+    tracker.stance (whose Scorer is the one implementation; tests pass wrappers of it).
+
+    version names the rules, word lists, gazetteer and model that produced a statement; trace, when
+    set to a list, records every topic mention's walk (for `tracker explain --trace`).
+    """
+
+    version: str
+    trace: list[dict[str, Any]] | None
+
+    def score_articles(self, articles: Iterable[Article], fast: bool = True,
+                       batch_size: int = 64) -> Iterator[tuple[Article, list[Statement]]]:
+        """Each article with its statements, in the order given."""
+        ...
+
+    def score_text(self, text: str, published: datetime | date | str | None = None, title: str | None = None,
+                   article_id: str = "", source: str | None = None, fast: bool = True) -> list[Statement]:
+        """The statements of one text."""
+        ...

@@ -26,8 +26,18 @@ LEMMA_FIX_NAME = "tracker_lemma_fix"
 # verb of the lexicon in its inflected forms; the stance rules look verbs up by lemma.
 LEMMA_FIXES = {"hoped": "hope", "hopes": "hope", "hoping": "hope", "cementing": "cement",
                "greenlighted": "greenlight", "greenlighting": "greenlight"}
+# The pipelines built in this process, by (model name, gazetteer digest). A model takes seconds and
+# hundreds of MB to load, and the CLI's in-process commands (and the tests that run them) each build a
+# Runtime from their own settings: they get the one pipeline for the same model and gazetteer. Code
+# that holds a pipeline passes it in instead (Runtime(settings, nlp=...)); clear_cache() drops them.
 _lock = threading.Lock()
 _cache: dict[tuple[str, str], Any] = {}
+
+
+def clear_cache() -> None:
+    """Forget the pipelines built so far (the next build loads its model again)."""
+    with _lock:
+        _cache.clear()
 
 
 def load_model(name: str | None = None) -> Any:
@@ -51,7 +61,8 @@ def load_model(name: str | None = None) -> Any:
 
 
 def build(gazetteer: Gazetteer, model: str | None = None) -> Any:
-    """A pipeline with the gazetteer's EntityRuler before NER; cached per (model, gazetteer)."""
+    """A pipeline with the gazetteer's EntityRuler before NER; one per (model, gazetteer) in a process
+    (see _cache above: the same object is returned until clear_cache())."""
     key = (model or "", gazetteer.digest)
     with _lock:
         if key in _cache:

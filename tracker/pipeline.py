@@ -11,62 +11,139 @@ not stored is counted under a reason and recorded in the `skipped` table; a fail
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
 from itertools import islice
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 import polars as pl
 
 from tracker import actors, conflicts, lexicon
+from tracker.actors import Gazetteer
 from tracker.config import Settings
+from tracker.conflicts import Registry
 from tracker.errors import DataFileError, StoreBusyError, StoreError, TrackerError
 from tracker.files import Skip
-from tracker.models import Article, Statement
+from tracker.lexicon import Lexicon
+from tracker.models import Article, ArticleScorer, Statement
 from tracker.store import Store
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from tracker.stance.learned.decide import Decider
+
 log = logging.getLogger("tracker.pipeline")
+T = TypeVar("T")
+
+
+_UNSET: Any = object()      # "not given": None is a valid decider (rules alone)
+
+# The settings the heavy objects are built from: runtimes may share the objects only when these agree.
+_KNOWLEDGE = ("model", "gazetteer_extra", "conflicts_extra", "lexicon_extra", "decide_extra")
 
 
 class Runtime:
-    """Settings plus the heavy, shared objects built from them on first use."""
+    """Settings plus the heavy objects built from them: given, or built on first use.
 
-    def __init__(self, settings: Settings) -> None:
+    The CLI and the daemon give only settings; tests, notebooks and benchmarks that hold a loaded
+    model pass it in (`Runtime(settings, nlp=..., gazetteer=...)`), or take another runtime's objects
+    for a different store with `sharing`.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        gazetteer: Gazetteer | None = None,
+        registry: Registry | None = None,
+        lexicon: Lexicon | None = None,
+        nlp: Language | None = None,
+        decider: Decider | None = _UNSET,
+        scorer: ArticleScorer | None = None,
+    ) -> None:
         self.settings = settings
+        self._gazetteer = gazetteer
+        self._registry = registry
+        self._lexicon = lexicon
+        self._nlp = nlp
+        self._decider = decider
+        self._scorer = scorer
+        self._lock = threading.RLock()      # the daemon's threads may ask for an object while it is built
 
-    @cached_property
-    def gazetteer(self) -> actors.Gazetteer:
-        return actors.load(self.settings.gazetteer_extra)
+    def sharing(self, settings: Settings | None = None, **objects: Any) -> Runtime:
+        """A runtime with these heavy objects (built now if they are not yet), for other settings
+        (another store, other feeds) or with some objects replaced (`scorer=...`).
 
-    @cached_property
-    def registry(self) -> conflicts.Registry:
-        g = self.gazetteer
-        known = {s.actor_id for s in g.states.values()} | set(g.orgs)
-        return conflicts.load(self.settings.conflicts_extra, known_actors=known)
+        The settings the objects are built from (model, gazetteer, conflicts, lexicon and decide
+        extras) must agree, so a shared object is never one the new settings would not build.
+        """
+        settings = settings or self.settings
+        differ = [k for k in _KNOWLEDGE if getattr(settings, k) != getattr(self.settings, k)]
+        if differ:
+            raise ValueError(f"cannot share heavy objects across settings that differ in {', '.join(differ)}")
+        unknown = sorted(set(objects) - {"gazetteer", "registry", "lexicon", "nlp", "decider", "scorer"})
+        if unknown:
+            raise TypeError(f"Runtime.sharing() got unknown object(s): {', '.join(unknown)}")
+        shared: dict[str, Any] = {name: objects[name] if name in objects else getattr(self, name)
+                                  for name in ("gazetteer", "registry", "lexicon", "nlp", "decider", "scorer")}
+        return Runtime(settings, **shared)
 
-    @cached_property
-    def lexicon(self) -> lexicon.Lexicon:
-        return lexicon.load(self.settings.lexicon_extra)
+    @property
+    def gazetteer(self) -> Gazetteer:
+        with self._lock:
+            if self._gazetteer is None:
+                self._gazetteer = actors.load(self.settings.gazetteer_extra)
+            return self._gazetteer
 
-    @cached_property
-    def nlp(self) -> Any:
-        from tracker import nlp
+    @property
+    def registry(self) -> Registry:
+        with self._lock:
+            if self._registry is None:
+                g = self.gazetteer
+                known = {s.actor_id for s in g.states.values()} | set(g.orgs)
+                self._registry = conflicts.load(self.settings.conflicts_extra, known_actors=known)
+            return self._registry
 
-        return nlp.build(self.gazetteer, self.settings.model or None)
+    @property
+    def lexicon(self) -> Lexicon:
+        with self._lock:
+            if self._lexicon is None:
+                self._lexicon = lexicon.load(self.settings.lexicon_extra)
+            return self._lexicon
 
-    @cached_property
-    def scorer(self) -> Any:
-        from tracker import nlp as nlp_mod
-        from tracker.stance import Scorer
+    @property
+    def nlp(self) -> Language:
+        with self._lock:
+            if self._nlp is None:
+                from tracker import nlp
 
-        return Scorer(self.nlp, self.gazetteer, self.registry, self.lexicon,
-                      scan_matcher=nlp_mod.scan_matcher(self.nlp, self.gazetteer), decider=self.decider)
+                self._nlp = nlp.build(self.gazetteer, self.settings.model or None)
+            return self._nlp
 
-    @cached_property
-    def decider(self) -> Any:
+    @property
+    def scorer(self) -> ArticleScorer:
+        with self._lock:
+            if self._scorer is None:
+                from tracker import nlp as nlp_mod
+                from tracker.stance import Scorer
+
+                self._scorer = Scorer(self.nlp, self.gazetteer, self.registry, self.lexicon,
+                                      scan_matcher=nlp_mod.scan_matcher(self.nlp, self.gazetteer),
+                                      decider=self.decider)
+            return self._scorer
+
+    @property
+    def decider(self) -> Decider | None:
         """The learned decision with the packaged model; None (rules alone, with a warning) without one."""
+        with self._lock:
+            if self._decider is _UNSET:
+                self._decider = self._load_decider()
+            return self._decider
+
+    def _load_decider(self) -> Decider | None:
         from tracker.stance.learned import model, resources
         from tracker.stance.learned.decide import Decider
 
@@ -162,7 +239,7 @@ class RunReport:
         return "; ".join(parts)
 
 
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
@@ -173,7 +250,7 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 SCORE_GROUP = 16
 
 
-def score_safely(scorer: Any, articles: Sequence[Article],
+def score_safely(scorer: ArticleScorer, articles: Sequence[Article],
                  group: int = SCORE_GROUP) -> Iterator[tuple[Article, list[Statement] | Exception]]:
     """Score articles, yielding each as soon as its group is scored; if a group fails, its articles
     not yet yielded are scored one by one, so a bad article costs only itself."""
@@ -217,7 +294,7 @@ def ingest(
     """Score and store articles; skipped items are counted and recorded. Re-running changes nothing."""
     started = time.monotonic()
     report = RunReport(job=job, run_id=store.start_run(job))
-    scorer = None
+    scorer: ArticleScorer | None = None
     scored: list[tuple[Article, list[Statement]]] = []     # scored and not yet written
     skips: list[Skip] = []                                   # of the batch in progress, not yet recorded
     try:

@@ -81,7 +81,7 @@ def owned_noun(k: Knowledge, r: Reading, span: Any, topic: str, term: str, sent:
     """Stances carried inside a noun phrase: 'a US-brokered truce', "Russia's ceasefire proposal"."""
     out: list[Candidate] = []
     for tok, cue in _noun_owners(k, span.root):
-        for holder, how in resolve_token(k, r, tok):
+        for holder, _how in resolve_token(k, r, tok):
             out.append(Candidate.of_sentence(
                 r, sent, holder=holder, topic=topic, polarity="support" if polarity > 0 else "oppose",
                 modality="firm", confidence=0.6, attribution="reported", cue=f"{cue} [{term}]"))

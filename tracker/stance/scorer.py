@@ -20,8 +20,8 @@ from tracker.conflicts import Registry
 from tracker.lexicon import Lexicon
 from tracker.models import Article, Statement
 from tracker.stance.assemble import Candidate, assemble
-from tracker.stance.learned.decide import Decider, inputs_for
 from tracker.stance.candidates import sentence_candidates
+from tracker.stance.learned.decide import Decider, inputs_for
 from tracker.stance.mentions import antecedent, definite_person, local_mentions, scan_mentions
 from tracker.stance.reading import Context, Knowledge, Reading, merge_mentions, quote_spans
 from tracker.stance.speakers import quote_speakers

@@ -168,8 +168,8 @@ def stance_figures(gold: Sequence[Labelled], preds: Iterable[Prediction]) -> dic
             sign = 1 if lab.polarity == "support" else -1
             gc[(aid, lab.country, lab.topic)].append(sign)
             if lab.holder and lab.holder_kind == "person":
-                name = lab.holder.split(":", 1)[1].replace("-", " ") if lab.holder.startswith("person:") else lab.holder
-                gp[(aid, surname(name) or "", lab.topic)].append(sign)
+                spoken = lab.holder.split(":", 1)[1].replace("-", " ") if lab.holder.startswith("person:") else lab.holder
+                gp[(aid, surname(spoken) or "", lab.topic)].append(sign)
     pc: dict[tuple[str, ...], list[float]] = defaultdict(list)
     pp: dict[tuple[str, ...], list[float]] = defaultdict(list)
     for aid, country, name, kind, topic, score in preds:
