@@ -200,11 +200,11 @@ def _for_parser(chunk: str, at_paragraph_start: bool) -> tuple[str, tuple[int, .
         m = _DATELINE.match(out)
         if m and m.end() < len(out):
             out = " " * m.end() + out[m.end():]
-    cuts = {m.end() for rx in (_CAMEL, _NAME_GLUE) for m in rx.finditer(out)}
+    found = {m.end() for rx in (_CAMEL, _NAME_GLUE) for m in rx.finditer(out)}
     lowered = out.lower()
     if any(word in lowered for word in _GLUED_TOPICS):
-        cuts |= {m.start() for m in _TOPIC_GLUE.finditer(out)}
-    cuts = sorted(cuts)
+        found |= {m.start() for m in _TOPIC_GLUE.finditer(out)}
+    cuts = sorted(found)
     if not cuts:
         return out, ()
     pieces: list[str] = []
