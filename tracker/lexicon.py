@@ -48,7 +48,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "negation": {"words": "list", "phrases": "list"},
     "conditional": {"markers": "list", "precondition": "list", "conditioned": "list"},
     "hedge": {"markers": "list"},
-    "institutions": {"nouns": "list", "official_titles": "list"},
+    "institutions": {"nouns": "list", "official_titles": "list", "refer_back": "list", "qualifiers": "list"},
     "hygiene": {"line_patterns": "list", "heading_max_words": "int", "furniture_max_words": "int"},
     "cue_classes": {"appeal": "list", "act": "list"},
 }
@@ -200,6 +200,8 @@ class Lexicon:
     hedge_words: frozenset[str]
     institution_nouns: frozenset[str]
     official_titles: frozenset[str]
+    refer_back_nouns: frozenset[str]
+    qualifier_words: frozenset[str]
     furniture_lines: "LinePatterns"
     heading_max_words: int
     furniture_max_words: int
@@ -387,6 +389,8 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
         hedge_words=lower(h for h in hedges if " " not in h),
         institution_nouns=lower(data["institutions"]["nouns"]),
         official_titles=lower(data["institutions"]["official_titles"]),
+        refer_back_nouns=lower(data["institutions"].get("refer_back", [])),
+        qualifier_words=lower(data["institutions"].get("qualifiers", [])),
         furniture_lines=LinePatterns.build(patterns),
         heading_max_words=int(data["hygiene"]["heading_max_words"]),
         furniture_max_words=int(data["hygiene"].get("furniture_max_words", 60)),

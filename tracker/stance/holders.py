@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.models import Holder
-from tracker.stance.mentions import antecedent, definite_person, resolve_entity
+from tracker.stance.mentions import antecedent, definite_institution, definite_person, resolve_entity
 from tracker.stance.reading import Knowledge, Reading
 from tracker.stance.syntax import PRONOUNS_GROUP, PRONOUNS_PERSON, entity_of, noun_phrase
 
@@ -74,7 +74,8 @@ def resolve_token(k: Knowledge, r: Reading, tok: Any) -> Found:
         definite = definite_person(k, r, tok)
         if definite is not None:
             return [(definite, "description")]
-        return []
+        earlier = definite_institution(k, r, tok)
+        return [(earlier, "institution")] if earlier is not None else []
     # A demonym as a noun: "the Russians", "the Israelis".
     if tok.pos_ in ("PROPN", "NOUN") and tok.text[:1].isupper():
         res = gaz.resolve(tok.text, on=on, context=r.ctx.ids_before(r.offset + tok.idx), label="NORP")

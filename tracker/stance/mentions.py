@@ -167,6 +167,34 @@ def definite_person(k: Knowledge, r: Reading, tok: Any) -> Holder | None:
     return None
 
 
+_REACH_BACK = 3000      # characters: an earlier "US official" further back is another story
+
+
+def definite_institution(k: Knowledge, r: Reading, tok: Any) -> Holder | None:
+    """'the official', 'the spokesman', 'the diplomats': the state or organisation of the last earlier
+    phrase with the same noun that named one ("a senior US official", "Iranian diplomats")."""
+    if not any(c.lower_ == "the" for c in tok.children) or not r.ctx.text or r.on is None:
+        return None
+    if tok.lower_ not in k.lex.refer_back_nouns:
+        return None
+    if any(c.dep_ in ("poss", "compound", "amod", "nmod") for c in tok.children):
+        return None
+    here = r.offset + tok.idx
+    noun = re.escape(tok.lemma_.lower())
+    after = re.compile(rf"(?:[\s.\-]+(?:[A-Z][\w.\-]*|{'|'.join(map(re.escape, sorted(k.lex.qualifier_words)))})){{0,3}}?\s+{noun}s?\b", re.I)
+    for m in reversed(r.ctx.before(here)):
+        if m.start < here - _REACH_BACK:
+            break
+        if m.kind not in ("state", "org", "group") or m.salience == "venue":
+            continue
+        word = re.match(r"[\w.\-]+(?:\s+[A-Z][\w.\-]*)*", r.ctx.text[m.start:m.start + 80])
+        if word is None:
+            continue
+        if after.match(r.ctx.text, m.start + word.end(), min(here, m.start + word.end() + 60)):
+            return k.gaz.holder(m.actor_id, r.on)
+    return None
+
+
 def antecedent(k: Knowledge, r: Reading, tok: Any) -> Holder | None:
     """The actor a pronoun refers back to.
 

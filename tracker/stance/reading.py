@@ -61,6 +61,7 @@ class Context:
     mentions: list[Mention]
     article_conflict: str
     title: str | None
+    text: str = ""          # the article text, for what refers back to earlier wording
     _starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -167,7 +167,7 @@ class Scorer:
                 local = local_mentions(k, Reading(parsed[i], plan.blocks[i], ctx))
                 if i - 1 in plan.near:          # parsed on both paths, so both read the same
                     local += local_mentions(k, Reading(parsed[i - 1], plan.blocks[i - 1], ctx))
-                bctx = Context(ctx.on, merge_mentions(ctx.mentions, local), ctx.article_conflict, ctx.title)
+                bctx = Context(ctx.on, merge_mentions(ctx.mentions, local), ctx.article_conflict, ctx.title, ctx.text)
                 readings[i] = Reading(parsed[i], plan.blocks[i], bctx)
             r = readings[i]
             return antecedent(k, r, tok) if tok.pos_ == "PRON" else definite_person(k, r, tok)
@@ -178,7 +178,7 @@ class Scorer:
         """The article's date, every gazetteer name in it, and the conflict it is mostly about."""
         on = art.published_at.date() if art.published_at else None
         mentions = scan_mentions(self.nlp, self._scan, self.knowledge, art.text, on)
-        return Context(on, mentions, self.registry.dominant(art.text, art.title, on), art.title)
+        return Context(on, mentions, self.registry.dominant(art.text, art.title, on), art.title, art.text)
 
     def rule_candidates(self, plan: Plan, parsed: dict[int, Any], ctx: Context) -> list[Candidate]:
         """Every candidate the rules find in the article's topic blocks, in text order."""
@@ -201,7 +201,7 @@ class Scorer:
         local = local_mentions(k, Reading(doc, block, ctx))
         if prev_doc is not None and prev_block is not None:
             local += local_mentions(k, Reading(prev_doc, prev_block, ctx))
-        bctx = Context(ctx.on, merge_mentions(ctx.mentions, local), ctx.article_conflict, ctx.title)
+        bctx = Context(ctx.on, merge_mentions(ctx.mentions, local), ctx.article_conflict, ctx.title, ctx.text)
         r = Reading(doc, block, bctx, quotes=quote_spans(doc.text),
                     anchor_text=anchor_text(plan.article, block, prev_block, force))
         return Reading(doc, block, bctx, quotes=r.quotes, speakers=quote_speakers(k, r), anchor_text=r.anchor_text)
