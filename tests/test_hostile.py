@@ -299,3 +299,74 @@ def _a_live_pid() -> int:
     import os
 
     return os.getppid() or 1
+
+
+@pytest.fixture
+def hostile_site():
+    """A news site's feed with two good articles among hostile pages."""
+    from httpserver import gzip_bomb, redirect
+    from newsfixtures import FRENCH
+
+    with LoopbackServer() as s:
+        s.routes["/fr.html"] = lambda h: send(h, 200, page(FRENCH[0], FRENCH[1], lang="fr"), "text/html")
+        s.routes["/bomb.html"] = gzip_bomb(20_000_000)
+        s.routes["/private"] = redirect("http://127.0.0.2:9/x.html")
+        s.routes["/login.html"] = lambda h: send(h, 200, b"<html><body><form><label>User</label><input name=u>"
+                                                      b"<label>Password</label><input type=password name=p>"
+                                                      b"<button>Sign in</button></form></body></html>", "text/html")
+        s.routes["/stall.html"] = stall(6)
+        links = [{"title": t, "link": s.url(p)} for t, p in (("French", "/fr.html"), ("Bomb", "/bomb.html"),
+                 ("Private", "/private"), ("Login", "/login.html"), ("Stall", "/stall.html"))]
+        links.append({"title": "File", "link": "file:///etc/passwd"})
+        for i in range(2):
+            s.routes[f"/a/{i}.html"] = article_route(i, "site")
+            links.append({"title": f"Good {i}", "link": s.url(f"/a/{i}.html")})
+        s.routes["/rss.xml"] = lambda h: send(h, 200, rss(links), "application/rss+xml")
+        yield s
+
+
+def test_the_daemon_logs_each_refusal_once_skips_ticks_quietly_and_recovers_after_a_kill(
+        hostile_site: LoopbackServer, tmp_path: Path) -> None:
+    import signal
+
+    import duckdb
+
+    from test_daemon import start, wait_for, write_config
+
+    cfg = write_config(tmp_path, hostile_site)
+    cfg.write_text(cfg.read_text().replace("timeout_seconds = 5.0", "timeout_seconds = 2.0"))
+    proc = start(tmp_path)
+    try:
+        wait_for(proc, "feed=loopback url=")                 # the feed is read; its pages are being fetched
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    store_dir = tmp_path / "store"
+    stale = store_dir / ".tracker.snapshot.duckdb.2147483000.tmp"
+    stale.write_bytes(b"a copy cut short by a kill")
+    proc = start(tmp_path)
+    try:
+        out = wait_for(proc, "ticks_skipped=")             # the first cycle outlasts the 1 s tick
+        proc.send_signal(signal.SIGTERM)
+        rest, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    log = "".join(out) + rest
+    assert proc.returncode == 0, log
+    assert "recovered runs=" in log and not stale.exists()
+    for url, reason in ((hostile_site.url("/fr.html"), "not_english"), (hostile_site.url("/bomb.html"), "too_large"),
+                        (hostile_site.url("/private"), "blocked_address"), ("file:///etc/passwd", "bad_scheme")):
+        assert log.count(f"skipped url={url} reason={reason} detail=") == 1, (url, log)
+    assert log.count(f"skipped url={hostile_site.url('/login.html')} reason=") == 1, log
+    assert f"skipped url={hostile_site.url('/stall.html')} reason=timeout" in log
+    assert "discarding data" not in log and "maximum number of running instances" not in log, log
+    con = duckdb.connect(str(store_dir / "tracker.duckdb"), read_only=True)
+    try:
+        statuses = [r[0] for r in con.execute("SELECT status FROM runs ORDER BY run_id").fetchall()]
+        stored = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    finally:
+        con.close()
+    assert statuses[0] == "interrupted" and "running" not in statuses and stored == 2

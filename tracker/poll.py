@@ -238,7 +238,7 @@ class Poller:
                                         last_modified=state.get("last_modified"))
                 if resp.not_modified:
                     res.status = "not_modified"
-                    log.info("feed=%s status=not_modified", feed.name)
+                    log.info("feed=%s url=%s status=not_modified", feed.name, feed.location)
                     return res
                 body, ctype = resp.body, resp.content_type
                 res.etag, res.last_modified = resp.etag, resp.last_modified
@@ -259,7 +259,7 @@ class Poller:
             log.warning("feed=%s status=malformed detail=%s", feed.name, parsed.warning)
         res._entries = [replace(e, language=e.language or feed.language or parsed.language)  # type: ignore[attr-defined]
                         for e in parsed.entries]
-        log.info("feed=%s status=ok entries=%d", feed.name, res.entries)
+        log.info("feed=%s url=%s status=ok entries=%d", feed.name, feed.location, res.entries)
         return res
 
     def _failed(self, res: FeedResult, reason: str, detail: str) -> FeedResult:
