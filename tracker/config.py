@@ -65,7 +65,7 @@ class DaemonSettings:
     maintenance_hour_utc: int = 3
     batch_size: int = 256
     store_wait_seconds: float = 30.0
-    cycle_fetch_seconds: float = 300.0    # a daemon cycle starts no new page fetch after this; the rest waits
+    cycle_fetch_seconds: float = 120.0    # a daemon cycle starts no new page fetch after this; the rest waits
     refusal_retry_hours: float = 24.0     # a page refused for a reason that may pass is fetched again after this
 
 

@@ -100,27 +100,33 @@ class Daemon:
             return
         self.idle.clear()
         try:
-            report = self.poller.cycle(force=False)
-            if report.status == "idle":
-                self.idle_ticks += 1
-                return
-            self.cycles += 1
-            c = report.counts
-            log.info("cycle=%d status=%s feeds=%d not_modified=%d failed=%d seen=%d stored=%d statements=%d "
-                     "skipped=%d refused_known=%d deferred=%d pending=%d idle=%d seconds=%.1f", self.cycles,
-                     report.status, c["feeds_polled"], c["feeds_not_modified"], c["feeds_failed"], c["seen"],
-                     c["stored"], c["statements"], c["skipped"], c["refused_known"], c["deferred"],
-                     len(self.poller.pending), self.idle_ticks, report.seconds)
-            skipped = self.skipped_ticks.take()
-            if skipped:
-                log.info("cycle=%d ticks_skipped=%d detail=the cycle ran longer than the %.0fs tick; the next one "
-                         "starts now", self.cycles, skipped, self.tick_seconds())
+            while self._cycle() and not self.stop_event.is_set():
+                pass            # pages were put off for want of time: go on at once, not at the next tick
         except TrackerError as exc:
             log.error("cycle failed: %s", exc.render().replace("\n", " | "))
         except Exception:  # noqa: BLE001 - a daemon logs and carries on; the next cycle retries
             log.exception("cycle failed")
         finally:
             self.idle.set()
+
+    def _cycle(self) -> bool:
+        """One poll cycle, logged; True when it put pages off and the next should start now."""
+        report = self.poller.cycle(force=False)
+        if report.status == "idle":
+            self.idle_ticks += 1
+            return False
+        self.cycles += 1
+        c = report.counts
+        log.info("cycle=%d status=%s feeds=%d not_modified=%d failed=%d seen=%d stored=%d statements=%d "
+                 "skipped=%d refused_known=%d deferred=%d pending=%d idle=%d seconds=%.1f", self.cycles,
+                 report.status, c["feeds_polled"], c["feeds_not_modified"], c["feeds_failed"], c["seen"],
+                 c["stored"], c["statements"], c["skipped"], c["refused_known"], c["deferred"],
+                 len(self.poller.pending), self.idle_ticks, report.seconds)
+        skipped = self.skipped_ticks.take()
+        if skipped:
+            log.info("cycle=%d ticks_skipped=%d detail=the cycle ran longer than the %.0fs tick; the next one "
+                     "starts now", self.cycles, skipped, self.tick_seconds())
+        return self.poller.again
 
     def maintenance_job(self) -> None:
         try:

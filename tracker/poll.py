@@ -123,6 +123,7 @@ class Poller:
         self.on_written = on_written
         self.budget_seconds = budget_seconds    # the daemon's cycle_fetch_seconds; None: no limit
         self._started = time.monotonic()
+        self.again = False          # the last cycle put pages off for want of time or a slot: run again now
 
     def recover(self) -> None:
         """On start: close runs a killed process left `running`, remove its temporary snapshot copies."""
@@ -145,6 +146,7 @@ class Poller:
     def cycle(self, force: bool = False, job: str = "poll") -> RunReport:
         """Poll every due feed once (every enabled feed with force=True) and store what is new."""
         started = self._started = time.monotonic()
+        self.again = False
         report = RunReport(job=job)
         feeds = [f for f in self.settings.feeds if f.enabled]
         try:
@@ -185,6 +187,7 @@ class Poller:
                     r.advance = False
                 candidates = []
         self._collect_articles(candidates, known, attempts, refused, report)
+        self.again = any(r.soon for r in results) and not self.should_stop()
         report.counts["seen"] = sum(r.entries for r in results)
         report.counts["feeds_polled"] = len(results)
         report.counts["feeds_not_modified"] = sum(r.status == "not_modified" for r in results)
@@ -329,16 +332,19 @@ class Poller:
         lanes = [q for k in range(per_host) for q in queues.values() if k < len(q)]
 
         def lane(q: deque[int]) -> None:
+            first = True            # every lane fetches at least one page, so a cycle always makes progress
             while True:
                 try:
                     i = q.popleft()
                 except IndexError:
                     return
                 res, entry = todo[i]
-                if self.budget_seconds is not None and time.monotonic() - self._started > self.budget_seconds:
+                over = self.budget_seconds is not None and time.monotonic() - self._started > self.budget_seconds
+                if over and not first:
                     outcomes[i] = Skip(entry.link or "", "cycle_budget",
                                        f"the cycle's fetch time ({self.budget_seconds:.0f}s) was used up")
                     continue
+                first = False
                 outcomes[i] = self._article(res, entry)
 
         if lanes:
