@@ -47,3 +47,10 @@ def test_store_benchmark_runs_small(tmp_path: Path) -> None:
     assert "statements/s" in text and "ratio Arrow / executemany" in text
     for query in ("positions", "timeseries", "shifts", "statements_daily"):
         assert query in text
+
+
+def test_backlog_benchmark_runs_and_drains_every_page() -> None:
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "backlog.py"), "--pages", "8", "--gap", "0.01",
+                          "--budget", "0.03"], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "drained 11 articles" in out.stdout and "predicted with the 1 s default gap" in out.stdout, out.stdout

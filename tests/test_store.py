@@ -31,11 +31,12 @@ def _counts(s: Store) -> tuple[int, int, int]:
 def test_migrations_apply_once_and_are_idempotent(db_path: Path, settings) -> None:
     with Store.open(db_path, settings=settings) as s:
         applied = s.sql("SELECT version, name FROM schema_migrations").rows()
-        assert applied == [(1, "001_initial.sql"), (2, "002_derived_series.sql"), (3, "003_input_ids.sql")]
+        assert applied == [(1, "001_initial.sql"), (2, "002_derived_series.sql"), (3, "003_input_ids.sql"),
+                           (4, "004_refusals.sql")]
         assert s.migrate() == []
         assert s.refresh_views() is False          # nothing changed since open
     with Store.open(db_path, settings=settings) as s:
-        assert s.sql("SELECT count(*) FROM schema_migrations").item() == 3
+        assert s.sql("SELECT count(*) FROM schema_migrations").item() == 4
         tables = set(s.sql("SELECT table_name FROM information_schema.tables").to_series())
     assert {"sources", "articles", "statements", "actors", "actor_roles", "conflicts", "runs", "skipped",
             "statements_daily", "statements_daily_holder", "positions", "shifts", "statement_voices",
@@ -57,7 +58,7 @@ def test_failed_migration_leaves_the_store_unchanged(db_path: Path, settings, mo
     with Store.open(db_path, settings=settings) as s:
         names = set(s.sql("SELECT table_name FROM information_schema.tables").to_series())
         assert "extra" not in names
-        assert s.sql("SELECT max(version) FROM schema_migrations").item() == 3
+        assert s.sql("SELECT max(version) FROM schema_migrations").item() == 4
 
 
 def test_every_named_query_returns_its_documented_columns(db_path: Path, settings, make_article, make_statement) -> None:

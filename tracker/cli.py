@@ -629,8 +629,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
     from tracker.api import _runtime
     from tracker.daemon import setup_logging
 
-    if args.verbose:
-        setup_logging(True)
+    setup_logging(args.verbose)          # one line per skipped page, as `tracker run` logs them
     runtime = _runtime(_daemon_settings(args))
     if not any(f.enabled for f in runtime.settings.feeds):
         raise InputError("No feeds to poll", hint="add one with `tracker feeds add URL` or pass --feed URL")
@@ -638,8 +637,6 @@ def cmd_poll(args: argparse.Namespace) -> int:
     print(report.summary())
     c = report.counts
     print(f"  feeds: {c['feeds_polled']} polled, {c['feeds_not_modified']} not modified, {c['feeds_failed']} failed")
-    for s in report.skips[:20]:
-        print(f"  skipped {s.item}: {s.reason} ({s.detail})", file=sys.stderr)
     return 0 if report.status == "ok" else 1
 
 

@@ -53,6 +53,9 @@ class FetchSettings:
     per_host_concurrency: int = 2
     per_host_delay_seconds: float = 1.0
     concurrency: int = 8
+    slot_wait_seconds: float = 60.0       # waiting for a host's slot is bounded apart from the request's deadline
+    host_pause_after: int = 3             # this many timeouts in a row from one host pause the host...
+    host_pause_seconds: float = 600.0     # ...for this long (its pages wait for a later cycle)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class DaemonSettings:
     maintenance_hour_utc: int = 3
     batch_size: int = 256
     store_wait_seconds: float = 30.0
+    cycle_fetch_seconds: float = 120.0    # a daemon cycle starts no new page fetch after this; the rest waits
+    refusal_retry_hours: float = 24.0     # a page refused for a reason that may pass is fetched again after this
 
 
 @dataclass(frozen=True)
@@ -263,7 +268,8 @@ def load_settings(config: str | os.PathLike[str] | None = None, db: str | os.Pat
     daemon = values["daemon"]
     for section, key in (("fetch", "timeout_seconds"), ("fetch", "max_bytes"), ("fetch", "per_host_concurrency"),
                          ("fetch", "concurrency"), ("daemon", "poll_interval_seconds"), ("daemon", "batch_size"),
-                         ("daemon", "max_backoff_seconds")):
+                         ("daemon", "max_backoff_seconds"), ("fetch", "slot_wait_seconds"),
+                         ("fetch", "host_pause_after"), ("daemon", "cycle_fetch_seconds")):
         if values[section][key] <= 0:
             raise ConfigError(f"{section}.{key} must be positive", f"Got {values[section][key]}.")
     if series["half_life_days"] <= 0 or series["window_days"] <= 0:
@@ -292,12 +298,16 @@ def load_settings(config: str | os.PathLike[str] | None = None, db: str | os.Pat
             max_redirects=int(fetch["max_redirects"]), user_agent=str(fetch["user_agent"]),
             allow_hosts=tuple(str(h) for h in fetch["allow_hosts"]),
             per_host_concurrency=int(fetch["per_host_concurrency"]),
-            per_host_delay_seconds=float(fetch["per_host_delay_seconds"]), concurrency=int(fetch["concurrency"])),
+            per_host_delay_seconds=float(fetch["per_host_delay_seconds"]), concurrency=int(fetch["concurrency"]),
+            slot_wait_seconds=float(fetch["slot_wait_seconds"]), host_pause_after=int(fetch["host_pause_after"]),
+            host_pause_seconds=float(fetch["host_pause_seconds"])),
         daemon=DaemonSettings(
             poll_interval_seconds=int(daemon["poll_interval_seconds"]),
             max_backoff_seconds=int(daemon["max_backoff_seconds"]),
             maintenance_hour_utc=int(daemon["maintenance_hour_utc"]), batch_size=int(daemon["batch_size"]),
-            store_wait_seconds=float(daemon["store_wait_seconds"])),
+            store_wait_seconds=float(daemon["store_wait_seconds"]),
+            cycle_fetch_seconds=float(daemon["cycle_fetch_seconds"]),
+            refusal_retry_hours=float(daemon["refusal_retry_hours"])),
         config_path=path,
         raw=values,
     )

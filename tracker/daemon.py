@@ -12,8 +12,12 @@ Jobs are defined in code on an APScheduler 3 BackgroundScheduler with the defaul
 
 SIGTERM and SIGINT only set a flag. The current cycle stops between articles (a fetch in flight
 ends at its deadline or is abandoned unwritten), the scheduler shuts down, the store is
-checkpointed and the process exits 0. Every cycle is a row in `runs`; logs go to stderr as plain
-key=value lines.
+checkpointed and the process exits 0. Every cycle that polled a feed is a row in `runs`; a tick
+with no feed due is only counted (`idle=` in the log), and the readers' snapshot is published only
+when articles or statements changed. A cycle that runs longer than the tick is normal: the ticks
+that fell due meanwhile are skipped quietly and the cycle's log line says how many. On start, runs
+a killed process left `running` are closed as `interrupted` and its temporary snapshot copies
+removed. Logs go to stderr as plain key=value lines, one per skipped page.
 """
 
 from __future__ import annotations
@@ -49,6 +53,30 @@ def setup_logging(verbose: bool = False) -> None:
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # trafilatura logs its own "discarding data" lines; the poller logs each skipped page itself.
+    for name in ("trafilatura", "htmldate", "courlan"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+class _SkippedTicks(logging.Filter):
+    """Drops APScheduler's warning for a tick that found the previous cycle still running, counting it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "maximum number of running instances reached" in record.getMessage():
+            with self._lock:
+                self.count += 1
+            return False
+        return True
+
+    def take(self) -> int:
+        with self._lock:
+            n, self.count = self.count, 0
+            return n
 
 
 class Daemon:
@@ -60,8 +88,11 @@ class Daemon:
         self.stop_event = threading.Event()
         self.idle = threading.Event()
         self.idle.set()
-        self.poller = Poller(runtime, should_stop=self.stop_event.is_set)
+        self.poller = Poller(runtime, should_stop=self.stop_event.is_set,
+                             budget_seconds=self.settings.daemon.cycle_fetch_seconds)
         self.cycles = 0
+        self.idle_ticks = 0           # ticks with no feed due: counted, not written
+        self.skipped_ticks = _SkippedTicks()
 
     # jobs ---------------------------------------------------------------------------------------------
     def poll_job(self) -> None:
@@ -69,19 +100,33 @@ class Daemon:
             return
         self.idle.clear()
         try:
-            report = self.poller.cycle(force=False)
-            self.cycles += 1
-            c = report.counts
-            log.info("cycle=%d status=%s feeds=%d not_modified=%d failed=%d seen=%d stored=%d statements=%d "
-                     "skipped=%d pending=%d seconds=%.1f", self.cycles, report.status, c["feeds_polled"],
-                     c["feeds_not_modified"], c["feeds_failed"], c["seen"], c["stored"], c["statements"],
-                     c["skipped"], len(self.poller.pending), report.seconds)
+            while self._cycle() and not self.stop_event.is_set():
+                pass            # pages were put off for want of time: go on at once, not at the next tick
         except TrackerError as exc:
             log.error("cycle failed: %s", exc.render().replace("\n", " | "))
         except Exception:  # noqa: BLE001 - a daemon logs and carries on; the next cycle retries
             log.exception("cycle failed")
         finally:
             self.idle.set()
+
+    def _cycle(self) -> bool:
+        """One poll cycle, logged; True when it put pages off and the next should start now."""
+        report = self.poller.cycle(force=False)
+        if report.status == "idle":
+            self.idle_ticks += 1
+            return False
+        self.cycles += 1
+        c = report.counts
+        log.info("cycle=%d status=%s feeds=%d not_modified=%d failed=%d seen=%d stored=%d statements=%d "
+                 "skipped=%d refused_known=%d deferred=%d pending=%d idle=%d seconds=%.1f", self.cycles,
+                 report.status, c["feeds_polled"], c["feeds_not_modified"], c["feeds_failed"], c["seen"],
+                 c["stored"], c["statements"], c["skipped"], c["refused_known"], c["deferred"],
+                 len(self.poller.pending), self.idle_ticks, report.seconds)
+        skipped = self.skipped_ticks.take()
+        if skipped:
+            log.info("cycle=%d ticks_skipped=%d detail=the cycle ran longer than the %.0fs tick; the next one "
+                     "starts now", self.cycles, skipped, self.tick_seconds())
+        return self.poller.again
 
     def maintenance_job(self) -> None:
         try:
@@ -107,8 +152,8 @@ class Daemon:
         if not any(f.enabled for f in self.settings.feeds):
             raise TrackerError("No feeds to poll", hint="add one with `tracker feeds add URL` or pass --feed URL")
         self.runtime.scorer  # noqa: B018 - load the model before the first cycle, not inside it
-        with self.runtime.open_store(wait_seconds=self.settings.daemon.store_wait_seconds):
-            pass                                           # create/migrate the store up front
+        self.poller.recover()             # creates/migrates the store, closes runs a kill left open
+        logging.getLogger("apscheduler.scheduler").addFilter(self.skipped_ticks)
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, self.request_stop)
         scheduler = BackgroundScheduler(timezone=timezone.utc, job_defaults={
@@ -130,7 +175,8 @@ class Daemon:
                 log.warning("daemon=stopping cycle still running after %.0fs; its unwritten articles will be fetched "
                             "again next time", GRACE_SECONDS)
             self._final_checkpoint()
-        log.info("daemon=stopped cycles=%d", self.cycles)
+        logging.getLogger("apscheduler.scheduler").removeFilter(self.skipped_ticks)
+        log.info("daemon=stopped cycles=%d idle=%d", self.cycles, self.idle_ticks)
         return 0
 
     def _final_checkpoint(self) -> None:

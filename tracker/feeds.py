@@ -95,6 +95,16 @@ def _json_feed(body: bytes) -> Feed:
     return Feed("json", data.get("title"), lang, tuple(entries))
 
 
+_SLASHED = re.compile(r"\b([A-Za-z][A-Za-z0-9+.-]*://)(/+)([^\s\"'<>]*)")
+
+
+def _links_as_given(body: bytes) -> dict[str, str]:
+    """feedparser drops the slashes after `scheme://` (`file:///etc/passwd` becomes `file://etc/passwd`);
+    map what it returns back to the URL as the feed wrote it, so a refused item is recorded as given."""
+    text = body.decode("utf-8", "ignore")
+    return {m.group(1) + m.group(3): m.group(0) for m in _SLASHED.finditer(text)}
+
+
 def _xml_feed(body: bytes) -> Feed:
     import feedparser
 
@@ -112,6 +122,7 @@ def _xml_feed(body: bytes) -> Feed:
         raise FeedError("bad_feed", f"broken XML: {parsed.get('bozo_exception')}")
     feed_info = parsed.get("feed", {})
     lang = feed_info.get("language")
+    as_given = _links_as_given(body)
     entries = []
     for e in parsed.entries:
         content = ""
@@ -123,7 +134,8 @@ def _xml_feed(body: bytes) -> Feed:
             content = e.get("summary") or ""
         stamp = e.get("published_parsed") or e.get("updated_parsed")
         published = datetime.fromtimestamp(calendar.timegm(stamp), tz=timezone.utc).replace(tzinfo=None) if stamp else None
-        entries.append(Entry(link=e.get("link"), title=e.get("title"), published=published,
+        link = e.get("link")
+        entries.append(Entry(link=as_given.get(link, link) if link else link, title=e.get("title"), published=published,
                              content=html_to_text(content), entry_id=e.get("id"), language=lang))
     kind = "atom" if version.startswith("atom") else "rss"
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None

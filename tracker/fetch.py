@@ -13,7 +13,13 @@ Every request the tool makes goes through Fetcher.get, which:
   bound, so a gzip bomb stops at the cap);
 - checks the content type against what the caller expects (a feed, or an HTML page);
 - sends a clear User-Agent, conditional headers (ETag, Last-Modified), and is polite: a per-host
-  limit on requests in flight and a minimum gap between requests to one host.
+  limit on requests in flight and a minimum gap between requests to one host;
+- bounds the wait for a slot (on the host, and among all requests) by `slot_wait_seconds`, apart
+  from the request's own deadline, which starts once the request has its slot: a slow host delays
+  the pages queued behind it but does not make them fail ("slot_wait" means "try again later");
+- pauses a host whose requests time out `host_pause_after` times in a row for `host_pause_seconds`
+  (logged once); requests to a paused host fail at once with "host_paused", which is not a failure
+  of the page either.
 
 Failures raise FetchError with a short reason code that the caller records ("timeout", "too_large",
 "blocked_address", "redirect_loop", "http_500", ...). Nothing here knows about feeds or articles.
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import logging
 import socket
 import ssl
 import threading
@@ -40,6 +47,11 @@ HTML_TYPES = ("text/html", "application/xhtml")
 _REDIRECTS = (301, 302, 303, 307, 308)
 _CHUNK = 16384
 _CONNECT = 10.0   # at most this long for the TCP/TLS handshake (within the total deadline)
+# Reasons that say "not now" rather than anything about the page: the caller tries again later and
+# does not count them as failures.
+DEFERRED = ("slot_wait", "host_paused")
+
+log = logging.getLogger("tracker.fetch")
 
 
 @dataclass
@@ -104,6 +116,15 @@ class _Host:
     gate: threading.Semaphore
     lock: threading.Lock = field(default_factory=threading.Lock)
     last: float = 0.0
+    timeouts: int = 0             # timeouts in a row
+    paused_until: float = 0.0
+
+
+@dataclass
+class _Budget:
+    """The request's total deadline; it starts once the first hop has its slot."""
+
+    deadline: float | None = None
 
 
 class Fetcher:
@@ -118,12 +139,13 @@ class Fetcher:
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
         self._tls = ssl.create_default_context()
+        self._all = threading.Semaphore(settings.concurrency)
 
     # public ---------------------------------------------------------------------------------------
     def get(self, url: str, accept: str = "html", etag: str | None = None,
             last_modified: str | None = None) -> Response:
         """GET a URL within the policy; raises FetchError with a reason code when it cannot."""
-        deadline = time.monotonic() + self.settings.timeout_seconds
+        budget = _Budget()
         seen: set[str] = set()
         current = url
         for hop in range(self.settings.max_redirects + 1):
@@ -131,7 +153,7 @@ class Fetcher:
                 raise FetchError("Redirect loop", f"{url} came back to {current}", reason="redirect_loop")
             seen.add(current)
             resp = self._one(current, accept, etag if hop == 0 else None, last_modified if hop == 0 else None,
-                             deadline)
+                             budget)
             if resp.status in _REDIRECTS:
                 location = resp.headers.get("location")
                 if not location:
@@ -191,14 +213,34 @@ class Fetcher:
                 self._hosts[host] = h
             return h
 
-    def _wait_turn(self, h: _Host, deadline: float) -> None:
+    def host_paused(self, host: str) -> float:
+        """Seconds left of a host's pause (0 when it is not paused)."""
+        h = self._hosts.get(host.lower())
+        return max(0.0, h.paused_until - time.monotonic()) if h else 0.0
+
+    def _wait_turn(self, h: _Host, until: float, host: str) -> None:
         with h.lock:
             gap = h.last + self.settings.per_host_delay_seconds - time.monotonic()
             if gap > 0:
-                if time.monotonic() + gap > deadline:
-                    raise FetchError("Deadline reached while waiting to be polite to the host", reason="timeout")
+                if time.monotonic() + gap > until:
+                    raise FetchError(f"Waited too long for a turn on {host}",
+                                     f"slot_wait_seconds is {self.settings.slot_wait_seconds}",
+                                     "nothing to do: the page is fetched again in a later cycle", reason="slot_wait")
                 time.sleep(gap)
             h.last = time.monotonic()
+
+    def _note(self, h: _Host, host: str, timed_out: bool) -> None:
+        """Count timeouts in a row; pause the host when there are too many."""
+        with h.lock:
+            if not timed_out:
+                h.timeouts = 0
+                return
+            h.timeouts += 1
+            if h.timeouts >= self.settings.host_pause_after and h.paused_until <= time.monotonic():
+                h.paused_until = time.monotonic() + self.settings.host_pause_seconds
+                log.warning("host=%s status=paused seconds=%.0f detail=%d requests in a row timed out; its pages "
+                            "wait for a later cycle", host, self.settings.host_pause_seconds, h.timeouts)
+                h.timeouts = 0
 
     def _remaining(self, deadline: float, url: str) -> float:
         left = deadline - time.monotonic()
@@ -209,23 +251,52 @@ class Fetcher:
             raise FetchError("Stopped", "the process is shutting down", reason="stopped")
         return left
 
-    def _one(self, url: str, accept: str, etag: str | None, last_modified: str | None, deadline: float) -> Response:
+    def _one(self, url: str, accept: str, etag: str | None, last_modified: str | None, budget: _Budget) -> Response:
         scheme, host, port, path, ip = self._target(url)
         h = self._host(host)
-        if not h.gate.acquire(timeout=max(0.0, self._remaining(deadline, url))):
-            raise FetchError(f"Timed out waiting for a slot on {host}", reason="timeout")
+        if self.should_stop():
+            raise FetchError("Stopped", "the process is shutting down", reason="stopped")
+        paused = h.paused_until - time.monotonic()
+        if paused > 0:
+            raise FetchError(f"{host} is paused", f"its requests kept timing out; {paused:.0f}s of the pause left",
+                             "nothing to do: the page is fetched again in a later cycle", reason="host_paused")
+        waited_from = time.monotonic()
+        until = waited_from + self.settings.slot_wait_seconds
+        if not h.gate.acquire(timeout=self.settings.slot_wait_seconds):
+            raise FetchError(f"Waited too long for a slot on {host}",
+                             f"{self.settings.per_host_concurrency} requests to it were in flight for "
+                             f"slot_wait_seconds ({self.settings.slot_wait_seconds}s)",
+                             "nothing to do: the page is fetched again in a later cycle", reason="slot_wait")
         try:
-            self._wait_turn(h, deadline)
-            timeout = min(_CONNECT, self._remaining(deadline, url))
-            conn: http.client.HTTPConnection
-            if scheme == "https":
-                conn = _PinnedHTTPS(host, port, ip, timeout, self._tls)
-            else:
-                conn = _PinnedHTTP(host, port, ip, timeout)
+            if not self._all.acquire(timeout=max(0.0, until - time.monotonic())):
+                raise FetchError("Waited too long for a free request slot",
+                                 f"{self.settings.concurrency} requests were in flight for slot_wait_seconds",
+                                 "nothing to do: the page is fetched again in a later cycle", reason="slot_wait")
             try:
-                return self._exchange(conn, url, path, host, port, scheme, accept, etag, last_modified, deadline)
+                self._wait_turn(h, until, host)
+                # The deadline covers the request, not the wait for its turn.
+                if budget.deadline is None:
+                    budget.deadline = time.monotonic() + self.settings.timeout_seconds
+                else:
+                    budget.deadline += time.monotonic() - waited_from
+                deadline = budget.deadline
+                timeout = min(_CONNECT, self._remaining(deadline, url))
+                conn: http.client.HTTPConnection
+                if scheme == "https":
+                    conn = _PinnedHTTPS(host, port, ip, timeout, self._tls)
+                else:
+                    conn = _PinnedHTTP(host, port, ip, timeout)
+                try:
+                    resp = self._exchange(conn, url, path, host, port, scheme, accept, etag, last_modified, deadline)
+                except FetchError as exc:
+                    self._note(h, host, exc.reason == "timeout")
+                    raise
+                finally:
+                    conn.close()
+                self._note(h, host, False)
+                return resp
             finally:
-                conn.close()
+                self._all.release()
         finally:
             h.gate.release()
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import duckdb
 import polars as pl
@@ -822,10 +822,12 @@ class Store:
         return {row["source_id"]: row for row in df.iter_rows(named=True)}
 
     def update_source(self, source_id: str, *, status: str, now: datetime, error: str | None, etag: str | None,
-                      last_modified: str | None, advance: bool, interval: int, max_backoff: int) -> None:
+                      last_modified: str | None, advance: bool, interval: int, max_backoff: int,
+                      soon: bool = False) -> None:
         self.con.execute(statement("source_update"), {
             "source_id": source_id, "status": status, "now": now, "error": error, "etag": etag,
-            "last_modified": last_modified, "advance": advance, "interval": interval, "max_backoff": max_backoff})
+            "last_modified": last_modified, "advance": advance, "interval": interval, "max_backoff": max_backoff,
+            "soon": soon})
 
     def known_urls(self, urls: Sequence[str]) -> set[str]:
         if not urls:
@@ -839,7 +841,36 @@ class Store:
         with self._keys(urls=urls, reasons=reasons):
             return dict(self.con.execute(statement("skipped_attempts")).fetchall())
 
+    def remember_refusals(self, rows: Sequence[tuple[str, str, str, str, datetime | None]]) -> None:
+        """Remember refused pages (canonical url, item as given, reason, detail, retry_at or None for never)."""
+        now = utcnow()
+        for url, item, reason, detail, retry_at in rows:
+            self.con.execute(statement("refusals_upsert"), {"url": url, "item": item, "reason": reason,
+                                                            "detail": detail, "now": now, "retry_at": retry_at})
+
+    def refused_urls(self, urls: Sequence[str]) -> set[str]:
+        """The URLs among these that were refused and are not due for a retry."""
+        if not urls:
+            return set()
+        with self._keys(urls=urls):
+            return {r[0] for r in self.con.execute(statement("refusals_known"), {"now": utcnow()}).fetchall()}
+
     # the readers' snapshot ----------------------------------------------------------------------------
+    @staticmethod
+    def remove_stale_snapshots(target: Path, alive: Callable[[int], bool]) -> list[Path]:
+        """Remove temporary snapshot copies (`.name.<pid>.tmp`) left by processes that are gone."""
+        removed = []
+        for tmp in Path(target).parent.glob(f".{Path(target).name}.*.tmp"):
+            pid = tmp.name[len(Path(target).name) + 2:-len(".tmp")]
+            if pid.isdigit() and alive(int(pid)):
+                continue
+            try:
+                tmp.unlink()
+                removed.append(tmp)
+            except FileNotFoundError:
+                pass
+        return removed
+
     def publish_snapshot(self, target: Path) -> Path:
         """Publish a read-only copy for readers: checkpoint, copy to a temporary file, rename over.
 
@@ -865,14 +896,27 @@ class Store:
 
     # runs -----------------------------------------------------------------------------------------
     def start_run(self, job: str) -> int:
-        row = self.con.execute(
-            "INSERT INTO runs (job, started_at, status) VALUES (?, ?, 'running') RETURNING run_id", [job, utcnow()]
-        ).fetchone()
+        import os
+
+        row = self.con.execute(statement("run_start"), {"job": job, "now": utcnow(), "pid": os.getpid()}).fetchone()
         assert row is not None
         return int(row[0])
 
+    def close_stale_runs(self, alive: Callable[[int], bool]) -> list[int]:
+        """Close as `interrupted` the runs left `running` by processes that are gone; return their ids.
+
+        Only runs whose process is not alive (or that have no process id) are closed: the daemon
+        keeps its run open between the short write sessions of a cycle.
+        """
+        stale = [rid for rid, pid in self.con.execute(statement("runs_running")).fetchall()
+                 if pid is None or not alive(int(pid))]
+        if stale:
+            with self._keys(ids=[str(r) for r in stale]):
+                self.con.execute(statement("runs_interrupt"), {"now": utcnow()})
+        return stale
+
     def finish_run(self, run_id: int, status: str, counts: Mapping[str, int], message: str = "") -> None:
-        self.dirty = True
+        # Bookkeeping only: it does not republish the readers' snapshot (articles and statements do).
         self.con.execute(
             "UPDATE runs SET finished_at = ?, status = ?, articles_seen = ?, articles_stored = ?, "
             "articles_updated = ?, articles_unchanged = ?, articles_skipped = ?, statements_stored = ?, "
