@@ -15,17 +15,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from httpserver import LoopbackServer, etag_route, page, rss, send, stall
+from newsfixtures import ARTICLES
+from test_poll import (
+    make_runtime,
+    server,  # noqa: F401 - the fixture with every bad page
+)
 
 from tracker.config import FeedConfig
 from tracker.errors import FetchError
 from tracker.fetch import Fetcher
 from tracker.pipeline import Runtime
 from tracker.poll import Poller, source_id
-
-from httpserver import LoopbackServer, etag_route, page, rss, send, stall
-from newsfixtures import ARTICLES
-from test_poll import make_runtime
-from test_poll import server  # noqa: F401 - the fixture with every bad page
 
 GOOD = 10
 
@@ -330,7 +331,6 @@ def test_the_daemon_logs_each_refusal_once_skips_ticks_quietly_and_recovers_afte
     import signal
 
     import duckdb
-
     from test_daemon import start, wait_for, write_config
 
     cfg = write_config(tmp_path, hostile_site)
