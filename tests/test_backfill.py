@@ -129,17 +129,22 @@ def test_backfill_then_load_gives_the_statements_of_ingest_on_the_samples(ray_cl
 
 
 def test_parquet_input_gives_the_same_statements_as_jsonl(ray_cluster: Any, tmp_path: Path) -> None:
-    records = [json.loads(line) for line in SAMPLES.read_text().splitlines()[:10]]
+    """The same records as JSONL and as Parquet in one run: every article and statement comes out twice,
+    identical."""
+    records = [json.loads(line) for line in SAMPLES.read_text().splitlines()[:8]]
     src = tmp_path / "in"
     src.mkdir()
     pq.write_table(pa.Table.from_pylist(records), src / "part-0.parquet")
-    (tmp_path / "subset.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
-    from_parquet = _backfill(tmp_path / "x.duckdb", [src], tmp_path / "out-parquet", workers=1)
-    from_jsonl = _backfill(tmp_path / "x.duckdb", [tmp_path / "subset.jsonl"], tmp_path / "out-jsonl", workers=1)
-    assert from_parquet.articles == from_jsonl.articles == 10
-    a = pl.read_parquet(tmp_path / "out-parquet" / "statements", hive_partitioning=True).sort("statement_id")
-    b = pl.read_parquet(tmp_path / "out-jsonl" / "statements", hive_partitioning=True).sort("statement_id")
-    assert a.height == b.height > 0 and a.equals(b)
+    (src / "subset.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    report = _backfill(tmp_path / "x.duckdb", [src], tmp_path / "out", workers=1)
+    assert report.articles == 16 and report.skipped == 0
+    arts = pl.read_parquet(tmp_path / "out" / "articles", hive_partitioning=True)
+    by_file = arts.with_columns((pl.col("input_order") // 2**40).alias("file")).sort("article_id")
+    parquet, jsonl = by_file.filter(pl.col("file") == 0), by_file.filter(pl.col("file") == 1)
+    volatile = ["input_order", "file", "fetched_at"]
+    assert parquet.drop(volatile).equals(jsonl.drop(volatile))      # folders recurse in name order
+    st = pl.read_parquet(tmp_path / "out" / "statements", hive_partitioning=True)
+    assert st.height > 0 and st.height == 2 * st.unique().height     # each statement twice, identical
 
 
 @pytest.mark.skipif(not NEWS.exists(), reason=f"{NEWS} not found: the news corpus lives in ../shared/corpus "
@@ -242,3 +247,19 @@ def test_backfill_and_load_name_bad_inputs(tmp_path: Path) -> None:
     res = _cli("load", "--parquet", str(tmp_path / "full"), "--db", str(tmp_path / "s.duckdb"), cwd=tmp_path)
     assert res.returncode == 5 and "not a backfill or export folder" in res.stderr
     assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_load_command_merges_an_export_and_reports_what_it_did(rt: Runtime, tmp_path: Path) -> None:
+    _ingest(rt, SAMPLES, tmp_path / "ingest.duckdb")
+    with Store.open(tmp_path / "ingest.duckdb", settings=rt.settings) as s:
+        s.export_parquet(tmp_path / "export")
+    db = tmp_path / "store.duckdb"
+    res = _cli("load", "--parquet", str(tmp_path / "export"), "--db", str(db), cwd=tmp_path)
+    n = len(SAMPLES.read_text().splitlines())
+    assert res.returncode == 0, res.stderr
+    assert f"load: {n} articles read, {n} stored, 0 already present" in res.stdout
+    assert "progress: loaded" in res.stderr                    # plain progress lines when not on a terminal
+    again = _cli("load", "--parquet", str(tmp_path / "export"), "--db", str(db), cwd=tmp_path)
+    assert again.returncode == 0 and f"0 stored, {n} already present (kept)" in again.stdout
+    assert "add --replace" in again.stderr
+    _assert_same(tmp_path / "ingest.duckdb", db)

@@ -295,13 +295,15 @@ class BackfillReport:
     skipped: int = 0
     workers: int = 0
     seconds: float = 0.0
+    scoring_seconds: float = 0.0     # reading and scoring, up to the staging write; the rest is Parquet writing
     out: str = ""
     reasons: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         rate = self.articles / self.seconds if self.seconds else 0.0
         text = (f"backfill: {self.files} files, {self.articles} articles scored, {self.statements} statements, "
-                f"{self.skipped} skipped; {self.workers} workers, {self.seconds:.1f}s ({rate:.1f} articles/s) "
+                f"{self.skipped} skipped; {self.workers} workers, {self.seconds:.1f}s ({rate:.1f} articles/s; "
+                f"reading and scoring {self.scoring_seconds:.1f}s, writing {self.seconds - self.scoring_seconds:.1f}s) "
                 f"-> {self.out}")
         if self.reasons:
             text += "; skipped: " + ", ".join(f"{r} {n}" for r, n in sorted(self.reasons.items(), key=lambda x: -x[1]))
@@ -370,31 +372,18 @@ def run(settings: Settings, inputs: Sequence[str], out: str, *, address: str | N
                                compute=ray.data.ActorPoolStrategy(size=n), batch_size=batch_size,
                                batch_format="pyarrow"))
         try:
-            scored.write_parquet(staging, ray_remote_args={"num_cpus": 0})
+            # Few, big staging files: each file is a read task for the passes below.
+            scored.write_parquet(staging, ray_remote_args={"num_cpus": 0}, min_rows_per_file=5_000)
         finally:
             ctx.target_max_block_size = block_bytes
+        report.scoring_seconds = time.perf_counter() - t0
         staged = ray.data.read_parquet(staging, num_cpus=0)
         remote = {"num_cpus": 0}
         staged.map_batches(statements_of, batch_format="pyarrow", num_cpus=0).write_parquet(
             f"{base}/statements", partition_cols=["month"], ray_remote_args=remote, min_rows_per_file=100_000)
         staged.map_batches(articles_of, batch_format="pyarrow", num_cpus=0).write_parquet(
             f"{base}/articles", partition_cols=["month"], ray_remote_args=remote, min_rows_per_file=20_000)
-        skipped = staged.map_batches(skips_of, batch_format="pyarrow", num_cpus=0)
-        counts = staged.map_batches(_counts, batch_format="pyarrow", num_cpus=0).to_arrow_refs()
-        totals = pa.concat_tables(ray.get(counts)) if counts else None
-        if totals is not None and totals.num_rows:
-            report.articles = int(sum(totals["articles"].to_pylist()))
-            report.statements = int(sum(totals["statements"].to_pylist()))
-        skip_rows = skipped.take_all()
-        report.skipped = len(skip_rows)
-        for r in skip_rows:
-            report.reasons[r["reason"]] = report.reasons.get(r["reason"], 0) + 1
-        if skip_rows:
-            import pyarrow.parquet as pq
-
-            filesystem.create_dir(f"{out_path}/skipped", recursive=True)
-            with filesystem.open_output_stream(f"{out_path}/skipped/part-0.parquet") as fh:
-                pq.write_table(pa.Table.from_pylist(skip_rows, schema=SKIPPED_SCHEMA), fh)
+        _tally(filesystem, out_path, report)
         filesystem.delete_dir(f"{out_path}/_scored")
         report.seconds = time.perf_counter() - t0
         return report
@@ -403,9 +392,47 @@ def run(settings: Settings, inputs: Sequence[str], out: str, *, address: str | N
             ray.shutdown()
 
 
+def _tally(filesystem: Any, out_path: str, report: BackfillReport) -> None:
+    """Count articles, statements and skips from the staging files (in this process, streaming a few
+    columns), and write the skipped records to DIR/skipped/."""
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    staged = ds.dataset(f"{out_path}/_scored", filesystem=filesystem, format="parquet")
+    writer = None
+    try:
+        for batch in staged.to_batches(columns=["skip_item", "skip_reason", "skip_detail", "statements"]):
+            table = pa.Table.from_batches([batch])
+            counts = _counts(table)
+            for what, count in zip(counts["what"].to_pylist(), counts["n"].to_pylist()):
+                if what == "articles":
+                    report.articles += count
+                elif what == "statements":
+                    report.statements += count
+                else:
+                    report.skipped += count
+                    report.reasons[what] = report.reasons.get(what, 0) + count
+            skips = skips_of(table)
+            if skips.num_rows:
+                if writer is None:
+                    filesystem.create_dir(f"{out_path}/skipped", recursive=True)
+                    writer = pq.ParquetWriter(f"{out_path}/skipped/part-0.parquet", SKIPPED_SCHEMA,
+                                              filesystem=filesystem)
+                writer.write_table(skips)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
 def _counts(batch: pa.Table) -> pa.Table:
+    """Per block: articles, statements, and skipped records by reason (what, n)."""
     import pyarrow.compute as pc
 
     kept = batch.filter(batch["skip_reason"].is_null())
     n = pc.sum(pc.list_value_length(kept["statements"])).as_py() if kept.num_rows else 0
-    return pa.table({"articles": [kept.num_rows], "statements": [int(n or 0)]})
+    what, counts = ["articles", "statements"], [kept.num_rows, int(n or 0)]
+    reasons = batch.filter(batch["skip_reason"].is_valid())["skip_reason"].value_counts()
+    for entry in reasons.to_pylist():
+        what.append(entry["values"])
+        counts.append(int(entry["counts"]))
+    return pa.table({"what": pa.array(what, pa.string()), "n": pa.array(counts, pa.int64())})
