@@ -15,6 +15,8 @@ run: $(STAMP)
 
 # Lint (ruff), types (mypy, settings in pyproject.toml) and the tests, which include the import
 # contracts (tests/test_contracts.py); any failure fails `make test`.
+# The lock pins Ray Data (the optional extra `[ray]`), so the backfill tests on a local Ray cluster of
+# 2 CPUs (tests/test_backfill.py, about 2 minutes) run here too.
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -50,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/throughput.py --corpus $(CORPUS)/news.jsonl --sides scorer,full,baseline
 	$(BIN)/python bench/memory.py --corpus $(CORPUS)/mixed.jsonl --articles 20000
 	$(BIN)/python bench/store.py
+	$(BIN)/python bench/backfill.py --corpus $(CORPUS)/mixed.jsonl --workers 1,2
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \

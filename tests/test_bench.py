@@ -54,3 +54,18 @@ def test_backlog_benchmark_runs_and_drains_every_page() -> None:
                           "--budget", "0.03"], capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "drained 11 articles" in out.stdout and "predicted with the 1 s default gap" in out.stdout, out.stdout
+
+
+def test_backfill_benchmark_runs_serial_and_one_worker(tmp_path: Path) -> None:
+    import pytest
+
+    pytest.importorskip("ray", reason="Ray is not installed: `make setup` installs it for the backfill benchmark")
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "backfill.py"), "--corpus", str(SAMPLES),
+                          "--limit", "4", "--workers", "1"], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    rows = {line.split()[0]: line.split() for line in out.stdout.splitlines()
+            if line.split() and line.split()[0] in ("serial", "ray-1")}
+    assert set(rows) == {"serial", "ray-1"}
+    for cols in rows.values():
+        assert float(cols[1]) > 0 and float(cols[3]) > 0, cols       # wall seconds, articles/s
+        assert cols[6].endswith("MB")                                  # memory of a worker

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from tracker import __version__
-from tracker.errors import InputError, TrackerError
+from tracker.errors import ArgumentError, InputError, TrackerError
 
 if TYPE_CHECKING:      # the CLI imports polars, the store and the API only in the commands that use them
     import polars as pl
@@ -39,6 +39,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
             "tracker sql \"SELECT * FROM positions WHERE actor = $c\" --param c=ITA"),
     "export": ("Write statements and articles as Parquet, partitioned by month (Hive style).",
                "tracker export --parquet exports/"),
+    "backfill": ("Score an archive (JSONL or Parquet files, local or s3://...) on Ray Data and write Parquet by month; "
+                 "no store.", "tracker backfill archive/2019/ archive/2020.jsonl --out backfill/ --address auto"),
+    "load": ("Load a backfill's Parquet output, or exports of other stores, into the store (idempotent; merges several).",
+             "tracker load --parquet backfill/ exports/region-eu/"),
     "score": ("Score articles given as JSONL (stdin or files) and print one statement per line as JSONL; no store.",
               "tracker score < articles.jsonl > statements.jsonl"),
     "explain": ("Show how the scorer read an article: each sentence, cue, holder, topic, polarity and score.",
@@ -185,6 +189,25 @@ def _parser() -> argparse.ArgumentParser:
 
     p = add("export")
     p.add_argument("--parquet", required=True, metavar="DIR", help="folder to write statements/ and articles/ into")
+
+    p = add("backfill")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="JSONL (.jsonl, .jsonl.gz) or Parquet files or folders: local paths or pyarrow URIs (s3://...); "
+                        "records with the fields `tracker score` takes")
+    p.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder (or URI) for statements/, "
+                                                                "articles/ and skipped/")
+    p.add_argument("--address", help="an existing Ray cluster (auto, ray://HOST:10001, HOST:6379); default: start a "
+                                     "local one on this machine's cores")
+    p.add_argument("--workers", type=int, help="scorer actors, one CPU and one loaded model each (default: the "
+                                               "cluster's CPUs)")
+    p.add_argument("--batch-size", type=int, default=32, help="articles a worker scores at a time")
+
+    p = add("load")
+    p.add_argument("--parquet", required=True, nargs="+", metavar="DIR",
+                   help="folders written by `tracker backfill` or `tracker export --parquet` (several are merged)")
+    p.add_argument("--replace", action="store_true",
+                   help="replace the months of the input that the store already holds (default: keep stored articles)")
+    p.add_argument("--batch-size", type=int, default=256, help="articles written per transaction")
 
     p = add("score")
     p.add_argument("files", nargs="*", help="JSONL files (default: stdin); fields id, text, published, title, url, source")
@@ -448,6 +471,42 @@ def cmd_export(args: argparse.Namespace) -> int:
     for table, n in written.items():
         print(f"{table}: {n} rows -> {Path(args.parquet) / table}/month=YYYY-MM/")
     return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from tracker import backfill
+
+    if args.workers is not None and args.workers < 1:
+        raise ArgumentError(f"--workers {args.workers} is not a number of workers", hint="give 1 or more")
+    backfill.require_ray()
+    report = backfill.run(_settings(args), args.inputs, args.out, address=args.address, workers=args.workers,
+                          batch_size=args.batch_size)
+    print(report.summary())
+    print(f"  load it with: tracker load --parquet {args.out}")
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from tracker import load
+    from tracker.api import _runtime
+
+    load.folders_exist(args.parquet)
+    sources = [load.open_source(f) for f in args.parquet]       # a wrong folder stops before the store opens
+    del sources
+    runtime = _runtime(_settings(args))
+    store = runtime.open_store(read_only=False)
+    try:
+        with _progress("loaded") as show:
+            report = load.load(store, args.parquet, replace=args.replace, batch_size=args.batch_size, progress=show,
+                               note=lambda text: print(text, file=sys.stderr))
+        print("refreshing the derived tables ...", file=sys.stderr)
+    finally:
+        store.close()
+    c = report.counts
+    print(f"load: {c['seen']} articles read, {c['stored']} stored, {c['present']} already present (kept), "
+          f"{c['removed']} removed by --replace, {c['statements']} statements, {c['skipped']} skipped items recorded, "
+          f"{c['errors']} errors; {report.seconds:.1f}s (run {report.run_id})")
+    return 0 if report.status == "ok" else 1
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -716,7 +775,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init, "ingest": cmd_ingest, "positions": cmd_positions, "trend": cmd_trend, "shifts": cmd_shifts,
     "evidence": cmd_evidence, "sql": cmd_sql, "export": cmd_export, "score": cmd_score, "explain": cmd_explain,
     "runs": cmd_runs, "run": cmd_run, "poll": cmd_poll, "feeds": cmd_feeds, "plot": cmd_plot, "report": cmd_report,
-    "rescore": cmd_rescore, "train": cmd_train, "eval": cmd_eval,
+    "rescore": cmd_rescore, "train": cmd_train, "eval": cmd_eval, "backfill": cmd_backfill, "load": cmd_load,
 }
 
 if __name__ == "__main__":

@@ -78,3 +78,9 @@ class FetchError(TrackerError):
     def __init__(self, title: str, detail: str = "", hint: str = "", reason: str = "fetch_error") -> None:
         self.reason = reason
         super().__init__(title, detail, hint)
+
+
+class ExtraMissingError(TrackerError):
+    """A command needs an optional extra that is not installed (e.g. Ray for `tracker backfill`)."""
+
+    exit_code = 3

@@ -800,6 +800,36 @@ class Store:
         df = self.sql(statement("article_by_key"), {"key": key, "url": canonical_url(key) if "://" in key else key})
         return df.row(0, named=True) if df.height else None
 
+    def months_present(self, months: Sequence[str]) -> dict[str, int]:
+        """Stored articles per month (YYYY-MM of publication, or 'undated') among the given months."""
+        if not months:
+            return {}
+        with self._keys(months=months):
+            return dict(self.con.execute(statement("articles_months")).fetchall())
+
+    def delete_months(self, months: Sequence[str]) -> int:
+        """Remove the articles of the given months with their statements, in one transaction (a load
+        with --replace); their stories and days are listed for the derived tables' refresh."""
+        if self.read_only:
+            raise StoreError("The store is open read-only", hint="open it with read_only=False to write")
+        if not months:
+            return 0
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            with self._keys(months=months):
+                ids = [row[0] for row in self.con.execute(statement("articles_in_months")).fetchall()]
+            if ids:
+                self._delete_articles(ids)
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            self.con.execute("ROLLBACK")
+            raise StoreError("Removing the months to replace failed; the store is unchanged",
+                             str(exc).splitlines()[0]) from None
+        if ids:
+            self.dirty = True
+            self.derived_stale = True
+        return len(ids)
+
     def known_articles(self, ids: Iterable[str]) -> dict[str, str]:
         """content_hash of the given article ids that are already stored."""
         ids = list(ids)
