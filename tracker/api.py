@@ -25,7 +25,7 @@ import polars as pl
 from tracker.config import Settings, load_settings
 from tracker.errors import ArgumentError, ConfigError
 from tracker.models import TOPICS, Statement, to_utc
-from tracker.pipeline import Runtime
+from tracker.runtime import Runtime
 from tracker.store import Store, statement
 
 _FREQ = re.compile(r"^\s*(\d+)\s*(d|day|days|w|wk|week|weeks|mo|mon|month|months|q|quarter|quarters|y|year|years)\s*$", re.I)
