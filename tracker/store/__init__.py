@@ -73,7 +73,7 @@ class Store(Articles, Sources, Journal, Snapshot):
                 # checkpoints when it closes (publish_snapshot), so let the WAL grow until then.
                 con.execute(f"SET checkpoint_threshold = '{WAL_CHECKPOINT_MB}MB'")
             if read_only:
-                store._check_schema()
+                store.check_schema()
             else:
                 store.migrate()
                 store.refresh_views()

@@ -45,7 +45,8 @@ class Schema(Connection):
             self.dirty = True
         return applied
 
-    def _check_schema(self) -> None:
+    def check_schema(self) -> None:
+        """Refuse a file that is not a store, or a store of an older schema (a read-only open cannot migrate)."""
         try:
             done = {v for (v,) in self.con.execute(statement("migrations_done")).fetchall()}
         except duckdb.Error:
