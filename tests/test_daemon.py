@@ -12,7 +12,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from httpserver import LoopbackServer, etag_route, page, rss, send
 from newsfixtures import ARTICLES
 

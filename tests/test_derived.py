@@ -190,7 +190,7 @@ def test_a_big_refresh_in_parts_equals_one_in_a_single_pass(tmp_path: Path, monk
     """A refresh touching many stories (a full build, a rescore of everything) recomputes voices by
     parts of the stories and daily rows by runs of days, to stay within the memory limit: with parts
     of 7 stories (so several transactions) the result is still exact, and equal to the single-pass one."""
-    import tracker.store as store_module
+    import tracker.store.derived as store_module
 
     rng = random.Random(11)
     items = _articles(rng, datetime(2025, 2, 1), 40, 90, "a")
@@ -215,7 +215,7 @@ def test_a_big_refresh_that_dies_half_way_is_finished_exactly_next_time(tmp_path
     """The voices of a big refresh are committed part by part before the days are recomputed. If the
     process dies in between, the next open finishes the refresh and the tables are exact: stories
     moved to other days here, and the refresh fails right after the voices were replaced."""
-    import tracker.store as store_module
+    import tracker.store.derived as store_module
 
     rng = random.Random(12)
     db = tmp_path / "t.duckdb"

@@ -5,12 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from httpserver import LoopbackServer, drip, gzip_bomb, huge, page, redirect, send, stall
 
 from tracker.config import FetchSettings
 from tracker.errors import FetchError
 from tracker.fetch import Fetcher, check_address
-
-from httpserver import LoopbackServer, drip, gzip_bomb, huge, page, redirect, send, stall
 
 
 def fetcher(allow: tuple[str, ...] = ("127.0.0.1",), timeout: float = 2.0, max_bytes: int = 200_000) -> Fetcher:

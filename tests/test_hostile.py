@@ -201,15 +201,15 @@ def test_start_closes_stale_runs_and_removes_stale_temporary_snapshots(runtime: 
 
 def test_a_store_of_the_previous_schema_migrates_and_its_stale_runs_close(
         runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tracker import store as store_mod
+    from tracker.store import sqlfiles as store_mod
 
-    original = store_mod._sql_files
-    monkeypatch.setattr(store_mod, "_sql_files", lambda folder: [f for f in original(folder) if not (
+    original = store_mod.sql_files
+    monkeypatch.setattr(store_mod, "sql_files", lambda folder: [f for f in original(folder) if not (
         folder == "migrations" and f[0].startswith("004"))])
     rt = make_runtime(runtime, tmp_path, [])
     with rt.open_store() as store:
         store.con.execute("INSERT INTO runs (job, started_at, status) VALUES ('poll', now(), 'running')")
-    monkeypatch.setattr(store_mod, "_sql_files", original)
+    monkeypatch.setattr(store_mod, "sql_files", original)
     Poller(rt).recover()
     with rt.open_store() as store:
         assert store.sql("SELECT max(version) FROM schema_migrations").item() == 4

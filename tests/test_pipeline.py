@@ -169,7 +169,7 @@ def test_ctrl_c_during_ingest_keeps_what_is_scored_and_a_rerun_goes_on(rt: Runti
 
     n = len(SAMPLES.read_text().splitlines())
     interrupting = rt.sharing(scorer=_InterruptedScorer(rt.scorer, after=7))
-    monkeypatch.setattr(api, "_runtime", lambda settings: interrupting)
+    monkeypatch.setattr(api, "runtime_for", lambda settings: interrupting)
     db = str(rt.settings.db_path)
     code = cli.main(["ingest", str(SAMPLES), "--db", db])        # one batch: the default is bigger than n
     out = capsys.readouterr()
@@ -178,7 +178,7 @@ def test_ctrl_c_during_ingest_keeps_what_is_scored_and_a_rerun_goes_on(rt: Runti
     with rt.open_store(read_only=True) as store:
         assert store.sql("SELECT count(*) FROM articles").item() == 7
         assert store.query("runs").row(0, named=True)["status"] == "interrupted"
-    monkeypatch.setattr(api, "_runtime", lambda settings: rt)
+    monkeypatch.setattr(api, "runtime_for", lambda settings: rt)
     assert cli.main(["ingest", str(SAMPLES), "--db", db]) == 0
     out = capsys.readouterr().out
     assert f"{n - 7} stored" in out and "7 unchanged" in out

@@ -7,14 +7,25 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from httpserver import (
+    LoopbackServer,
+    atom,
+    drip,
+    etag_route,
+    gzip_bomb,
+    huge,
+    json_feed,
+    page,
+    redirect,
+    rss,
+    send,
+    stall,
+)
+from newsfixtures import ARTICLES, FRENCH
 
 from tracker.config import FeedConfig, load_settings
 from tracker.pipeline import Runtime
 from tracker.poll import Poller, source_id
-
-from httpserver import (LoopbackServer, atom, drip, etag_route, gzip_bomb, huge, json_feed, page, redirect, rss,
-                        send, stall)
-from newsfixtures import ARTICLES, FRENCH
 
 
 @pytest.fixture

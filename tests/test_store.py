@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tracker import store as store_mod
 from tracker.errors import StoreBusyError, StoreError
 from tracker.models import Article
 from tracker.store import Store, named_queries
+from tracker.store import sqlfiles as store_mod
 
 SYNDICATED = (
     "KYIV, March 1 (Wire) - Ukraine said on Saturday it was ready to accept a 30-day ceasefire proposed by the "
@@ -44,17 +44,17 @@ def test_migrations_apply_once_and_are_idempotent(db_path: Path, settings) -> No
 
 
 def test_failed_migration_leaves_the_store_unchanged(db_path: Path, settings, monkeypatch) -> None:
-    original = store_mod._sql_files
+    original = store_mod.sql_files
 
     def with_bad(folder: str):
         files = original(folder)
         return files + [("999_broken.sql", "CREATE TABLE extra (x INT); SELECT * FROM no_such_table;")] \
             if folder == "migrations" else files
 
-    monkeypatch.setattr(store_mod, "_sql_files", with_bad)
+    monkeypatch.setattr(store_mod, "sql_files", with_bad)
     with pytest.raises(StoreError, match="999_broken.sql"):
         Store.open(db_path, settings=settings)
-    monkeypatch.setattr(store_mod, "_sql_files", original)
+    monkeypatch.setattr(store_mod, "sql_files", original)
     with Store.open(db_path, settings=settings) as s:
         names = set(s.sql("SELECT table_name FROM information_schema.tables").to_series())
         assert "extra" not in names

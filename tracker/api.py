@@ -25,7 +25,7 @@ import polars as pl
 from tracker.config import Settings, load_settings
 from tracker.errors import ArgumentError, ConfigError
 from tracker.models import TOPICS, Statement, to_utc
-from tracker.pipeline import Runtime
+from tracker.runtime import Runtime
 from tracker.store import Store, statement
 
 _FREQ = re.compile(r"^\s*(\d+)\s*(d|day|days|w|wk|week|weeks|mo|mon|month|months|q|quarter|quarters|y|year|years)\s*$", re.I)
@@ -366,17 +366,18 @@ class Tracker:
 def open_store(path: str | Path | None = None, read_only: bool = False, config: str | Path | None = None) -> Tracker:
     """Open a store (the configured one by default). Read-write creates and migrates it on first use."""
     settings = load_settings(config, db=path)
-    runtime = _runtime(settings)
+    runtime = runtime_for(settings)
     return Tracker(runtime.open_store(read_only=read_only), runtime)
 
 
 @lru_cache(maxsize=4)
-def _runtime(settings: Settings) -> Runtime:
+def runtime_for(settings: Settings) -> Runtime:
+    """The runtime for these settings, one per process (cached): the CLI and open_store share its model."""
     return Runtime(settings)
 
 
 def default_runtime() -> Runtime:
-    return _runtime(load_settings())
+    return runtime_for(load_settings())
 
 
 def _with_default(method: str, **kwargs: Any) -> pl.DataFrame:

@@ -81,7 +81,7 @@ def require_ray() -> Any:
 
 # --- inputs ------------------------------------------------------------------------------------
 
-def _filesystem(uri: str) -> tuple[Any, str]:
+def filesystem_for(uri: str) -> tuple[Any, str]:
     """A pyarrow filesystem and the path in it: local paths, file://, s3://, gs://, hdfs://, ..."""
     from pyarrow import fs
 
@@ -112,7 +112,7 @@ def list_inputs(paths: Sequence[str]) -> list[dict[str, Any]]:
 
     out: list[dict[str, Any]] = []
     for raw in paths:
-        filesystem, path = _filesystem(raw)
+        filesystem, path = filesystem_for(raw)
         prefix = raw.split("://", 1)[0] + "://" if "://" in raw else ""
         info = filesystem.get_file_info(path)
         if info.type == fs.FileType.NotFound:
@@ -143,7 +143,7 @@ def read_lines(batch: pa.Table, block: int = LINES_PER_BLOCK) -> Iterator[pa.Tab
     file type, goes through the same `from_record` as `tracker ingest`.
     """
     for uri, kind, index in zip(batch["uri"].to_pylist(), batch["kind"].to_pylist(), batch["index"].to_pylist()):
-        filesystem, path = _filesystem(uri)
+        filesystem, path = filesystem_for(uri)
         rows: dict[str, list[Any]] = {"item": [], "input_order": [], "line": []}
 
         def add(item: str, n: int, line: str, rows: dict[str, list[Any]] = rows,
@@ -313,7 +313,7 @@ class BackfillReport:
 def _check_output(out: str) -> tuple[Any, str]:
     from pyarrow import fs
 
-    filesystem, path = _filesystem(out)
+    filesystem, path = filesystem_for(out)
     info = filesystem.get_file_info(path)
     if info.type == fs.FileType.File:
         raise InputError(f"The output {out} is a file", "Nothing was scored.", "give a folder (new or empty)")

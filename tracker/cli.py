@@ -303,9 +303,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _open(args: argparse.Namespace, read_only: bool = True) -> Tracker:
-    from tracker.api import Tracker, _runtime
+    from tracker.api import Tracker, runtime_for
 
-    runtime = _runtime(_settings(args))
+    runtime = runtime_for(_settings(args))
     return Tracker(runtime.open_store(read_only=read_only), runtime)
 
 
@@ -320,7 +320,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tracker import files, pipeline
-    from tracker.api import _runtime
+    from tracker.api import runtime_for
 
     paths = list(args.paths)
     if args.samples:
@@ -330,7 +330,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not paths:
         raise InputError("Nothing to ingest", hint="give files or folders, or --samples for the bundled articles")
     _check_inputs(paths)
-    runtime = _runtime(_settings(args))
+    runtime = runtime_for(_settings(args))
     store = runtime.open_store(read_only=False)
     interrupted: pipeline.Interrupted | None = None
     try:
@@ -488,12 +488,12 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     from tracker import load
-    from tracker.api import _runtime
+    from tracker.api import runtime_for
 
     load.folders_exist(args.parquet)
     sources = [load.open_source(f) for f in args.parquet]       # a wrong folder stops before the store opens
     del sources
-    runtime = _runtime(_settings(args))
+    runtime = runtime_for(_settings(args))
     store = runtime.open_store(read_only=False)
     try:
         with _progress("loaded") as show:
@@ -511,13 +511,13 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from tracker import pipeline
-    from tracker.api import _runtime
+    from tracker.api import runtime_for
 
     for f in args.files:
         if not Path(f).is_file():
             raise InputError(f"No such file: {f}", "Nothing was scored.",
                              "give JSONL files (one article object per line), or pipe them on stdin")
-    runtime = _runtime(_settings(args))
+    runtime = runtime_for(_settings(args))
     streams = [Path(f).open(encoding="utf-8", errors="replace") for f in args.files] if args.files else [sys.stdin]
     counts = {"articles": 0, "statements": 0, "skipped": 0}
 
@@ -549,9 +549,9 @@ def _json_default(value: Any) -> Any:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from tracker import files, pipeline
-    from tracker.api import _runtime
+    from tracker.api import runtime_for
 
-    runtime = _runtime(_settings(args))
+    runtime = runtime_for(_settings(args))
     article = None
     p = Path(args.article)
     if p.exists():
@@ -595,9 +595,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 def cmd_rescore(args: argparse.Namespace) -> int:
     from tracker import pipeline
-    from tracker.api import _runtime
+    from tracker.api import runtime_for
 
-    runtime = _runtime(_settings(args))
+    runtime = runtime_for(_settings(args))
     with runtime.open_store(read_only=False) as store, _progress("rescored") as show:
         report = pipeline.rescore(runtime, store, everything=args.all, progress=show)
     print(report.summary().replace("updated", "rescored"))
@@ -676,20 +676,20 @@ def _daemon_settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from tracker.api import _runtime
+    from tracker.api import runtime_for
     from tracker.daemon import Daemon, setup_logging
 
     setup_logging(args.verbose)
-    return Daemon(_runtime(_daemon_settings(args))).run()
+    return Daemon(runtime_for(_daemon_settings(args))).run()
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
     from tracker import poll
-    from tracker.api import _runtime
+    from tracker.api import runtime_for
     from tracker.daemon import setup_logging
 
     setup_logging(args.verbose)          # one line per skipped page, as `tracker run` logs them
-    runtime = _runtime(_daemon_settings(args))
+    runtime = runtime_for(_daemon_settings(args))
     if not any(f.enabled for f in runtime.settings.feeds):
         raise InputError("No feeds to poll", hint="add one with `tracker feeds add URL` or pass --feed URL")
     report = poll.poll_once(runtime)
@@ -755,19 +755,19 @@ def _corpus(args: argparse.Namespace) -> Path:
 def cmd_train(args: argparse.Namespace) -> int:
     from importlib import resources
 
-    from tracker.api import _runtime
+    from tracker.api import runtime_for
     from tracker.stance.learned import model, report
 
     out = Path(args.out) if args.out else Path(str(resources.files("tracker").joinpath(model.PACKAGED)))
-    report.run_training(_runtime(_settings(args)), _corpus(args), out, print)
+    report.run_training(runtime_for(_settings(args)), _corpus(args), out, print)
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from tracker.api import _runtime
+    from tracker.api import runtime_for
     from tracker.stance.learned import report
 
-    report.run_eval(_runtime(_settings(args)), _corpus(args), print, baseline=not args.no_baseline)
+    report.run_eval(runtime_for(_settings(args)), _corpus(args), print, baseline=not args.no_baseline)
     return 0
 
 

@@ -31,18 +31,17 @@ from datetime import datetime, timezone
 from typing import Any
 
 from tracker.errors import StoreBusyError, TrackerError
-from tracker.pipeline import Runtime
+from tracker.pipeline import RunReport
 from tracker.poll import Poller
+from tracker.runtime import Runtime
 
 log = logging.getLogger("tracker.daemon")
 GRACE_SECONDS = 5.0
 
 
 class _UTCFormatter(logging.Formatter):
-    converter = time.gmtime
-
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", self.converter(record.created))
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created))
 
 
 def setup_logging(verbose: bool = False) -> None:
@@ -183,13 +182,11 @@ class Daemon:
         try:
             with self.runtime.open_store(wait_seconds=2.0) as store:
                 if self.poller.pending:
-                    self.poller._write(_report("shutdown"), [])
+                    self.poller.write_pending(_report("shutdown"), [])
                 store.checkpoint()
         except TrackerError as exc:
             log.warning("daemon=stopping checkpoint skipped: %s", exc.title)
 
 
-def _report(job: str) -> Any:
-    from tracker.pipeline import RunReport
-
+def _report(job: str) -> RunReport:
     return RunReport(job=job)

@@ -3,14 +3,16 @@
 Wire copy is republished by many outlets with small edits (a new headline, a trimmed paragraph).
 Counting each copy as a separate voice would let one syndicated story outweigh ten independent
 reports, so articles whose texts are similar enough share a story id. Pure functions only: the
-store keeps the band buckets and looks candidates up; this module says what the buckets are and
-how similar two signatures are.
+store keeps the band buckets and looks candidates up; this module says what the buckets are, how
+similar two signatures are and which story each new article joins (`stories_for`).
 """
 
 from __future__ import annotations
 
 import re
 import zlib
+from datetime import date, timedelta
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
@@ -66,3 +68,50 @@ def similarity(a: np.ndarray | list[int], b: np.ndarray | list[int]) -> float:
     a = np.asarray(a, dtype=np.uint64)
     b = np.asarray(b, dtype=np.uint64)
     return float(np.count_nonzero(a == b)) / NUM_HASHES
+
+
+def candidate_window(days: Sequence[date | None]) -> tuple[bool, date | None, date | None]:
+    """What stored articles to look at for these new articles' days: (any undated, first, last day),
+    the window widened by WINDOW_DAYS on each side."""
+    dated = [d for d in days if d is not None]
+    window = timedelta(days=WINDOW_DAYS)
+    return (any(d is None for d in days), min(dated) - window if dated else None,
+            max(dated) + window if dated else None)
+
+
+def stories_for(todo: Sequence[tuple[str, Any, date | None]], banded: dict[str, list[tuple[int, int]]],
+                stored: Iterable[tuple[int, str, str, Any, date | None]]) -> dict[str, str]:
+    """The story id of each new (article id, signature or None, day): the story of the most similar
+    earlier near-duplicate (stored, or earlier in todo) published within WINDOW_DAYS, else its own id.
+
+    banded: each signed article's (band, bucket) pairs; stored: the stored articles sharing a bucket
+    with one of them, as (bucket, article id, story id, signature, day) rows.
+    """
+    out: dict[str, str] = {}
+    index: dict[int, list[tuple[str, str, Any, Any]]] = {}
+    for bucket, other, story, minhash, day in stored:
+        index.setdefault(bucket, []).append((other, story, minhash, day))
+    for aid, sig, day in todo:
+        if sig is None:
+            out[aid] = aid
+            continue
+        own_buckets = [bucket for _, bucket in banded[aid]]
+        candidates: dict[str, tuple[str, Any]] = {}
+        for bucket in own_buckets:
+            for other, story, other_sig, other_day in index.get(bucket, ()):
+                if other == aid or (day is None) != (other_day is None):
+                    continue
+                if day is not None and abs((other_day - day).days) > WINDOW_DAYS:
+                    continue
+                candidates[other] = (story, other_sig)
+        best, best_sim = aid, 0.0
+        for _other, (story, other_sig) in sorted(candidates.items()):
+            if other_sig is None:
+                continue
+            sim = similarity(sig, other_sig)
+            if sim >= THRESHOLD and sim > best_sim:
+                best, best_sim = story, sim
+        out[aid] = best
+        for bucket in own_buckets:
+            index.setdefault(bucket, []).append((aid, best, sig, day))
+    return out

@@ -36,7 +36,7 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 from tracker.config import FetchSettings
@@ -131,7 +131,7 @@ class Fetcher:
     """Bounded, guarded HTTP GET with politeness. Thread-safe; share one per process."""
 
     def __init__(self, settings: FetchSettings, should_stop: Callable[[], bool] | None = None,
-                 resolver: Callable[..., list] = socket.getaddrinfo) -> None:
+                 resolver: Callable[..., list[Any]] = socket.getaddrinfo) -> None:
         self.settings = settings
         self.should_stop = should_stop or (lambda: False)
         self._resolve = resolver

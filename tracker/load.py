@@ -26,8 +26,9 @@ import pyarrow as pa
 from tracker.errors import InputError
 from tracker.files import Skip
 from tracker.models import STATEMENT_FIELDS, Article, Statement
-from tracker.pipeline import RunReport, _finish, _record, _write
+from tracker.pipeline import RunReport, count_written, finish_run
 from tracker.store import Store
+from tracker.writes import write_scored
 
 # The articles columns a load reads (text included); input_order only exists in a backfill's output.
 ARTICLE_COLUMNS = ("article_id", "url", "source", "feed_id", "title", "published_at", "fetched_at", "language",
@@ -69,9 +70,9 @@ def _dataset(filesystem: Any, path: str) -> Any | None:
 
 def open_source(where: str) -> Source:
     """A backfill or export folder (local path or pyarrow URI); an error names what is missing."""
-    from tracker.backfill import _filesystem
+    from tracker.backfill import filesystem_for
 
-    filesystem, path = _filesystem(where)
+    filesystem, path = filesystem_for(where)
     articles = _dataset(filesystem, f"{path}/articles")
     if articles is None:
         raise InputError(f"{where} is not a backfill or export folder: it has no articles/ folder",
@@ -160,15 +161,16 @@ def load(store: Store, folders: Sequence[str], *, replace: bool = False, batch_s
         for s in sources:
             if s.skipped is not None:
                 rows = s.skipped.to_table(columns=["item", "reason", "detail"]).to_pylist()
-                _record(store, report, [Skip(r["item"], r["reason"], r["detail"] or "") for r in rows])
+                count_written(report, write_scored(store, [], "", run_id=report.run_id,
+                                                   skips=[Skip(r["item"], r["reason"], r["detail"] or "") for r in rows]))
     except BaseException as exc:
         report.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
         report.seconds = time.monotonic() - started
-        _finish(store, report, f"{type(exc).__name__}: {exc}")
+        finish_run(store, report, f"{type(exc).__name__}: {exc}")
         raise
     report.status = "partial" if report.counts["errors"] else "ok"
     report.seconds = time.monotonic() - started
-    _finish(store, report, "")
+    finish_run(store, report, "")
     return report
 
 
@@ -192,10 +194,8 @@ def _load_month(store: Store, sources: Sequence[Source], month: str, report: Run
                               published_at=r["published_at"], fetched_at=r["fetched_at"], language=r["language"],
                               feed_id=r["feed_id"], input_id=r["input_id"], input_url=r["input_url"])
             by_version[r["scorer_version"] or ""].append((article, statements.pop(aid, [])))
-        skips: list[Skip] = []
         for version, scored in by_version.items():
-            _write(store, scored, version, report, skips)
-        _record(store, report, skips)
+            count_written(report, write_scored(store, scored, version, run_id=report.run_id))
         if progress is not None:
             progress(report.counts["seen"], report.counts["statements"])
 

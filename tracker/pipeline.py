@@ -1,218 +1,35 @@
 """Composes the stages for a batch of articles and reports what happened.
 
-    articles (files, feeds) -> already stored? -> score -> write (article + statements, atomically)
+    articles (files, feeds) -> already stored? -> score -> write (tracker.writes.write_scored)
 
-Heavy objects (gazetteer, lexicon, spaCy pipeline, scorer) live in a Runtime built once per process
-and passed around, so the CLI, the daemon, the tests and notebooks share them. Every item that is
+Heavy objects (gazetteer, lexicon, spaCy pipeline, scorer) live in a Runtime (tracker.runtime) built
+once per process and passed around, so the CLI, the daemon, the tests and notebooks share them. Every item that is
 not stored is counted under a reason and recorded in the `skipped` table; a failure in one article
-(scoring or writing) is isolated to that article.
+(scoring or writing) is isolated to that article. Writing goes through the one write path,
+`tracker.writes.write_scored`, as the poller's does.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
-import polars as pl
-
-from tracker import actors, conflicts, lexicon
-from tracker.actors import Gazetteer
-from tracker.config import Settings
-from tracker.conflicts import Registry
-from tracker.errors import DataFileError, StoreBusyError, StoreError, TrackerError
+from tracker.errors import TrackerError
 from tracker.files import Skip
-from tracker.lexicon import Lexicon
 from tracker.models import Article, ArticleScorer, Statement
+from tracker.runtime import Runtime
 from tracker.store import Store
+from tracker.writes import WriteReport, write_scored
 
-if TYPE_CHECKING:
-    from spacy.language import Language
-
-    from tracker.stance.learned.decide import Decider
+__all__ = ["Interrupted", "RunReport", "Runtime", "explain", "ingest", "rescore", "score_lines", "score_safely",
+           "stored_article"]
 
 log = logging.getLogger("tracker.pipeline")
 T = TypeVar("T")
-
-
-_UNSET: Any = object()      # "not given": None is a valid decider (rules alone)
-
-# The settings the heavy objects are built from: runtimes may share the objects only when these agree.
-_KNOWLEDGE = ("model", "gazetteer_extra", "conflicts_extra", "lexicon_extra", "decide_extra")
-
-
-class Runtime:
-    """Settings plus the heavy objects built from them: given, or built on first use.
-
-    The CLI and the daemon give only settings; tests, notebooks and benchmarks that hold a loaded
-    model pass it in (`Runtime(settings, nlp=..., gazetteer=...)`), or take another runtime's objects
-    for a different store with `sharing`.
-    """
-
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        gazetteer: Gazetteer | None = None,
-        registry: Registry | None = None,
-        lexicon: Lexicon | None = None,
-        nlp: Language | None = None,
-        decider: Decider | None = _UNSET,
-        scorer: ArticleScorer | None = None,
-    ) -> None:
-        self.settings = settings
-        self._gazetteer = gazetteer
-        self._registry = registry
-        self._lexicon = lexicon
-        self._nlp = nlp
-        self._decider = decider
-        self._scorer = scorer
-        self._lock = threading.RLock()      # the daemon's threads may ask for an object while it is built
-
-    def sharing(self, settings: Settings | None = None, **objects: Any) -> Runtime:
-        """A runtime with these heavy objects (built now if they are not yet), for other settings
-        (another store, other feeds) or with some objects replaced (`scorer=...`).
-
-        The settings the objects are built from (model, gazetteer, conflicts, lexicon and decide
-        extras) must agree, so a shared object is never one the new settings would not build.
-        """
-        settings = settings or self.settings
-        differ = [k for k in _KNOWLEDGE if getattr(settings, k) != getattr(self.settings, k)]
-        if differ:
-            raise ValueError(f"cannot share heavy objects across settings that differ in {', '.join(differ)}")
-        unknown = sorted(set(objects) - {"gazetteer", "registry", "lexicon", "nlp", "decider", "scorer"})
-        if unknown:
-            raise TypeError(f"Runtime.sharing() got unknown object(s): {', '.join(unknown)}")
-        shared: dict[str, Any] = {name: objects[name] if name in objects else getattr(self, name)
-                                  for name in ("gazetteer", "registry", "lexicon", "nlp", "decider", "scorer")}
-        return Runtime(settings, **shared)
-
-    @property
-    def gazetteer(self) -> Gazetteer:
-        with self._lock:
-            if self._gazetteer is None:
-                self._gazetteer = actors.load(self.settings.gazetteer_extra)
-            return self._gazetteer
-
-    @property
-    def registry(self) -> Registry:
-        with self._lock:
-            if self._registry is None:
-                g = self.gazetteer
-                known = {s.actor_id for s in g.states.values()} | set(g.orgs)
-                self._registry = conflicts.load(self.settings.conflicts_extra, known_actors=known)
-            return self._registry
-
-    @property
-    def lexicon(self) -> Lexicon:
-        with self._lock:
-            if self._lexicon is None:
-                self._lexicon = lexicon.load(self.settings.lexicon_extra)
-            return self._lexicon
-
-    @property
-    def nlp(self) -> Language:
-        with self._lock:
-            if self._nlp is None:
-                from tracker import nlp
-
-                self._nlp = nlp.build(self.gazetteer, self.settings.model or None)
-            return self._nlp
-
-    @property
-    def scorer(self) -> ArticleScorer:
-        with self._lock:
-            if self._scorer is None:
-                from tracker import nlp as nlp_mod
-                from tracker.stance import Scorer
-
-                self._scorer = Scorer(self.nlp, self.gazetteer, self.registry, self.lexicon,
-                                      scan_matcher=nlp_mod.scan_matcher(self.nlp, self.gazetteer),
-                                      decider=self.decider)
-            return self._scorer
-
-    @property
-    def decider(self) -> Decider | None:
-        """The learned decision with the packaged model; None (rules alone, with a warning) without one."""
-        with self._lock:
-            if self._decider is _UNSET:
-                self._decider = self._load_decider()
-            return self._decider
-
-    def _load_decider(self) -> Decider | None:
-        from tracker.stance.learned import model, resources
-        from tracker.stance.learned.decide import Decider
-
-        trained = model.load()
-        if trained is None:
-            log.warning("no trained model in the package (tracker/%s): scoring with the rules alone; "
-                        "`make train` builds it", model.PACKAGED)
-            return None
-        try:
-            data = resources.load(self.settings.decide_extra)
-        except (OSError, ValueError) as exc:
-            raise DataFileError("A word list of the learned decision is not valid", str(exc),
-                                "fix the file named above (format: tracker/data/decide.toml), or drop it from "
-                                "[decide] extra in your config") from None
-        return Decider(self.gazetteer, self.lexicon, data, trained)
-
-    def reference(self) -> tuple[str, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-        """The gazetteer and registry as frames for the store's actors, actor_roles and conflicts tables."""
-        actor_rows, role_rows = actors.reference_rows(self.gazetteer)
-        digest = f"{self.gazetteer.digest}:{_registry_digest(self.registry)}"
-        return (
-            digest,
-            pl.DataFrame(actor_rows, schema={"actor_id": pl.Utf8, "kind": pl.Utf8, "name": pl.Utf8, "code": pl.Utf8,
-                                             "aliases": pl.List(pl.Utf8), "gender": pl.Utf8}),
-            pl.DataFrame(role_rows, schema={"person_id": pl.Utf8, "body": pl.Utf8, "country": pl.Utf8, "role": pl.Utf8,
-                                            "titles": pl.List(pl.Utf8), "start_date": pl.Date, "end_date": pl.Date}),
-            pl.DataFrame(self.registry.rows(), schema={"conflict_id": pl.Utf8, "name": pl.Utf8,
-                                                       "parties": pl.List(pl.Utf8), "since": pl.Date,
-                                                       "until": pl.Date, "keywords": pl.List(pl.Utf8)}),
-        )
-
-    def open_store(self, read_only: bool = False, wait_seconds: float = 0.0) -> Store:
-        """Open the configured store; a read-write open also refreshes the reference tables.
-
-        A read-only open uses the readers' snapshot when there is one, so reading never waits for
-        (or blocks) the daemon that holds the store file; the snapshot is at most one write
-        session (one poll cycle) old.
-        """
-        path = self.settings.db_path
-        if read_only and self.settings.snapshot_path.exists():
-            path = self.settings.snapshot_path
-        store = Store.open(path, read_only=read_only, settings=self.settings, wait_seconds=wait_seconds)
-        if read_only and not store.views_current() and self.settings.db_path.exists():
-            # Written by an older version: refresh views (and republish the snapshot) unless the daemon
-            # holds the store, in which case its next write session does it.
-            store.close()
-            try:
-                with self.open_store(read_only=False):
-                    pass
-            except StoreBusyError:
-                log.warning("the store's views are from an older version; the daemon will refresh them")
-            store = Store.open(path if path.exists() else self.settings.db_path, read_only=True,
-                               settings=self.settings, wait_seconds=wait_seconds)
-        if not read_only:
-            try:
-                store.replace_reference(*self.reference())
-            except Exception:
-                store.close()
-                raise
-        return store
-
-
-def _registry_digest(reg: conflicts.Registry) -> str:
-    import hashlib
-
-    h = hashlib.sha1()
-    for c in sorted(reg.conflicts.values(), key=lambda c: c.conflict_id):
-        h.update(repr((c.conflict_id, c.name, c.parties, c.since, c.until, c.strong, c.weak)).encode())
-    return h.hexdigest()[:12]
 
 
 @dataclass
@@ -327,64 +144,41 @@ def ingest(
                                           f"{type(result).__name__}: {result}"))
                     else:
                         scored.append((article, result))
-                _write(store, scored, scorer.version, report, skips)
-                scored = []
-            _record(store, report, skips)
-            skips = []
+            written = write_scored(store, scored, scorer.version if scorer else "", run_id=report.run_id, skips=skips)
+            scored, skips = [], []
+            count_written(report, written)
             if progress is not None:
                 progress(report)
     except KeyboardInterrupt:
         # Keep what is scored: write it (one short transaction), then record the run as interrupted.
         saved = len(scored)
         report.status = "interrupted"
-        if scored and scorer is not None:
-            _write(store, scored, scorer.version, report, skips)
-        _record(store, report, skips)
+        written = write_scored(store, scored if scorer is not None else [], scorer.version if scorer else "",
+                               run_id=report.run_id, skips=skips)
+        count_written(report, written)
         report.seconds = time.monotonic() - started
-        _finish(store, report, "KeyboardInterrupt")
+        finish_run(store, report, "KeyboardInterrupt")
         raise Interrupted(report, saved) from None
     except BaseException as exc:
         report.status = "failed"
         report.seconds = time.monotonic() - started
-        _finish(store, report, f"{type(exc).__name__}: {exc}")
+        finish_run(store, report, f"{type(exc).__name__}: {exc}")
         raise
     if report.counts["errors"] and report.status == "ok":
         report.status = "partial"
     report.seconds = time.monotonic() - started
-    _finish(store, report, "")
+    finish_run(store, report, "")
     return report
 
 
-def _record(store: Store, report: RunReport, skips: list[Skip]) -> None:
-    report.skips += skips
-    report.counts["skipped"] += len(skips)
-    store.record_skips(report.run_id, [(s.item, s.reason, s.detail) for s in skips])
+def count_written(report: RunReport, written: WriteReport) -> None:
+    """Add what a write did to the run's counters and skipped items."""
+    report.counts.update(written.counts())
+    report.skips += written.skips
 
 
-def _write(store: Store, scored: list[tuple[Article, list[Statement]]], version: str, report: RunReport,
-           skips: list[Skip]) -> None:
-    if not scored:
-        return
-    try:
-        result = store.write(scored, version)
-        batches = [(scored, result)]
-    except StoreError:
-        # Isolate the article that cannot be written; the others still land.
-        batches = []
-        for pair in scored:
-            try:
-                batches.append(([pair], store.write([pair], version)))
-            except StoreError as exc:
-                report.counts["errors"] += 1
-                skips.append(Skip(pair[0].url or pair[0].article_id, "store_error", exc.render()))
-    for _, result in batches:
-        report.counts["stored"] += len(result.stored)
-        report.counts["updated"] += len(result.updated)
-        report.counts["unchanged"] += len(result.unchanged)
-        report.counts["statements"] += result.statements
-
-
-def _finish(store: Store, report: RunReport, message: str) -> None:
+def finish_run(store: Store, report: RunReport, message: str) -> None:
+    """Record the run's end in the store's journal; a failure to do so is logged, never raised."""
     if report.run_id is None:
         return
     try:
@@ -490,24 +284,23 @@ def rescore(runtime: Runtime, store: Store, everything: bool = False, batch_size
                                 title=r["title"], published_at=r["published_at"], language=r["language"],
                                 feed_id=r["feed_id"]) for r in rows]
             stories = {r["article_id"]: r["story_id"] for r in rows}
-            items = []
+            items: list[tuple[Article, list[Statement]]] = []
             for art, res in score_safely(scorer, articles):
                 if isinstance(res, Exception):
                     report.counts["errors"] += 1
                     report.skips.append(Skip(art.url or art.article_id, "score_error", f"{type(res).__name__}: {res}"))
                     continue
-                items.append((art.article_id, stories[art.article_id], res))
-            report.counts["statements"] += store.replace_statements(items, scorer.version)
+                items.append((art, res))
+            count_written(report, write_scored(store, items, scorer.version, run_id=report.run_id, stories=stories))
             report.counts["seen"] += len(rows)
-            report.counts["updated"] += len(items)
             if progress is not None:
                 progress(report.counts["seen"], report.counts["statements"])
     except BaseException as exc:
         report.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
         report.seconds = time.monotonic() - started
-        _finish(store, report, f"{type(exc).__name__}: {exc}")
+        finish_run(store, report, f"{type(exc).__name__}: {exc}")
         raise
     report.status = "partial" if report.counts["errors"] else "ok"
     report.seconds = time.monotonic() - started
-    _finish(store, report, "")
+    finish_run(store, report, "")
     return report

@@ -42,14 +42,16 @@ from urllib.parse import urlsplit
 
 from tracker import feeds as feeds_mod
 from tracker.config import FeedConfig, Settings
-from tracker.errors import FetchError, StoreBusyError, StoreError
+from tracker.errors import FetchError, StoreBusyError
 from tracker.extract import NotAnArticle, check_article, extract_html
 from tracker.fetch import DEFERRED as FETCH_DEFERRED
 from tracker.fetch import Fetcher
 from tracker.files import Skip
 from tracker.models import Article, Statement, canonical_url, domain_of, stable_hash
-from tracker.pipeline import RunReport, Runtime, score_safely
+from tracker.pipeline import RunReport, score_safely
+from tracker.runtime import Runtime
 from tracker.store import Store, utcnow
+from tracker.writes import write_scored
 
 log = logging.getLogger("tracker.poll")
 
@@ -106,6 +108,7 @@ class FeedResult:
     error: str | None = None
     entries: int = 0
     soon: bool = False            # pages were put off: read the feed again at the next tick
+    parsed: list[feeds_mod.Entry] = field(default_factory=list)     # the feed's entries, language filled in
 
 
 class Poller:
@@ -170,7 +173,7 @@ class Poller:
         if len(results) < len(due):
             report.status = "interrupted"
         # New entries only: ask the store which URLs it has, then fetch the rest.
-        candidates = [(r, e) for r in results for e in getattr(r, "_entries", [])]
+        candidates = [(r, e) for r in results for e in r.parsed]
         known: set[str] = set()
         refused: set[str] = set()
         attempts: dict[str, int] = {}
@@ -206,7 +209,7 @@ class Poller:
                     scored.append((art, res))
         self.pending += scored
         self.pending_results += results
-        self._write(report, skips)
+        self.write_pending(report, skips)
         report.seconds = time.monotonic() - started
         return report
 
@@ -260,8 +263,7 @@ class Poller:
         if parsed.warning:
             res.skips.append(Skip(feed.location, "feed_malformed", parsed.warning))
             log.warning("feed=%s status=malformed detail=%s", feed.name, parsed.warning)
-        res._entries = [replace(e, language=e.language or feed.language or parsed.language)  # type: ignore[attr-defined]
-                        for e in parsed.entries]
+        res.parsed = [replace(e, language=e.language or feed.language or parsed.language) for e in parsed.entries]
         log.info("feed=%s url=%s status=ok entries=%d", feed.name, feed.location, res.entries)
         return res
 
@@ -303,7 +305,7 @@ class Poller:
             todo.append((res, entry))
         outcomes = self._fetch_by_host(todo)
         put_off: Counter[tuple[str, str]] = Counter()
-        for (res, entry), out in zip(todo, outcomes):
+        for (res, _entry), out in zip(todo, outcomes):
             if isinstance(out, Skip) and out.reason in DEFERRED:
                 res.advance = False                 # read the feed again; this is no failure of the page
                 res.soon = res.soon or out.reason != "host_paused"
@@ -370,7 +372,8 @@ class Poller:
                 return Skip(url, exc.reason, exc.detail)
             text = ex.text
             title = title or ex.title
-            published = published or (ex.date and datetime.fromisoformat(ex.date[:10]))
+            if not published and ex.date:
+                published = datetime.fromisoformat(ex.date[:10])
             language = ex.language or language
         try:
             check_article(text, language)
@@ -380,32 +383,17 @@ class Poller:
                              feed_id=res.sid, fetched_at=utcnow())
 
     # writing ---------------------------------------------------------------------------------------------
-    def _write(self, report: RunReport, skips: list[Skip]) -> None:
-        batch = self.settings.daemon.batch_size
+    def write_pending(self, report: RunReport, skips: list[Skip]) -> None:
+        """Write the scored articles kept in `pending` (tracker.writes.write_scored), then the feeds'
+        new state, the skipped items and refusals, and close the run; if the store is busy, keep
+        them for the next cycle."""
         try:
             with self._open() as store:
-                while self.pending:
-                    chunk = self.pending[:batch]
-                    try:
-                        result = store.write(chunk, self.runtime.scorer.version)
-                    except StoreError:
-                        result = None
-                        for pair in chunk:          # isolate an article that cannot be written
-                            try:
-                                one = store.write([pair], self.runtime.scorer.version)
-                                report.counts["stored"] += len(one.stored)
-                                report.counts["updated"] += len(one.updated)
-                                report.counts["unchanged"] += len(one.unchanged)
-                                report.counts["statements"] += one.statements
-                            except StoreError as exc:
-                                report.counts["errors"] += 1
-                                skips.append(Skip(pair[0].url or pair[0].article_id, "store_error", exc.render()))
-                    if result is not None:
-                        report.counts["stored"] += len(result.stored)
-                        report.counts["updated"] += len(result.updated)
-                        report.counts["unchanged"] += len(result.unchanged)
-                        report.counts["statements"] += result.statements
-                    del self.pending[:batch]
+                written = write_scored(store, list(self.pending), self.runtime.scorer.version, run_id=report.run_id,
+                                       skips=skips, batch_size=self.settings.daemon.batch_size)
+                self.pending = []
+                report.counts.update(written.counts())
+                report.skips += written.skips
                 now = utcnow()
                 for res in self.pending_results:
                     store.update_source(res.sid, status=res.status, now=now, error=res.error,
@@ -414,11 +402,8 @@ class Poller:
                                         advance=res.advance, interval=self._interval(res.feed),
                                         max_backoff=self.settings.daemon.max_backoff_seconds, soon=res.soon)
                 self.pending_results = []
-                report.skips += skips
-                report.counts["skipped"] += len(skips)
-                _log_skips(skips)
-                store.record_skips(report.run_id, [(s.item, s.reason, s.detail) for s in skips])
-                store.remember_refusals(self._refusals(skips))
+                _log_skips(list(written.skips))
+                store.remember_refusals(self._refusals(list(written.skips)))
                 if report.counts["errors"] or report.counts["feeds_failed"]:
                     report.status = "partial" if report.status == "ok" else report.status
                 if report.run_id is not None:

@@ -1,0 +1,2 @@
+-- The articles for export_parquet, with the month partition (YYYY-MM, or 'undated').
+SELECT *, coalesce(strftime(published_at, '%Y-%m'), 'undated') AS month FROM articles ORDER BY published_at;

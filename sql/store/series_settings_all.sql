@@ -1,0 +1,2 @@
+-- Every setting the series views read.
+SELECT name, value FROM series_settings;
