@@ -16,7 +16,6 @@ daemons (one per region or language) become one. DuckDB is touched only through 
 from __future__ import annotations
 
 import os
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -26,7 +25,7 @@ import pyarrow as pa
 from tracker.errors import InputError
 from tracker.files import Skip
 from tracker.models import STATEMENT_FIELDS, Article, Statement
-from tracker.pipeline import RunReport, count_written, finish_run
+from tracker.pipeline import RunReport, count_written, journal
 from tracker.store import Store
 from tracker.writes import write_scored
 
@@ -140,11 +139,10 @@ def load(store: Store, folders: Sequence[str], *, replace: bool = False, batch_s
 
     Returns the run's report: articles seen, stored, present (kept as stored), statements written.
     """
-    started = time.monotonic()
     sources = [open_source(f) for f in folders]
     months = sorted(set().union(*(s.months() for s in sources)))
     report = RunReport(job="load", run_id=store.start_run("load"))
-    try:
+    with journal(store, report):
         present = store.months_present(months)
         if present and replace:
             removed = store.delete_months(sorted(present))
@@ -163,14 +161,6 @@ def load(store: Store, folders: Sequence[str], *, replace: bool = False, batch_s
                 rows = s.skipped.to_table(columns=["item", "reason", "detail"]).to_pylist()
                 count_written(report, write_scored(store, [], "", run_id=report.run_id,
                                                    skips=[Skip(r["item"], r["reason"], r["detail"] or "") for r in rows]))
-    except BaseException as exc:
-        report.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-        report.seconds = time.monotonic() - started
-        finish_run(store, report, f"{type(exc).__name__}: {exc}")
-        raise
-    report.status = "partial" if report.counts["errors"] else "ok"
-    report.seconds = time.monotonic() - started
-    finish_run(store, report, "")
     return report
 
 

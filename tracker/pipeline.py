@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
@@ -187,6 +188,23 @@ def finish_run(store: Store, report: RunReport, message: str) -> None:
         log.error("could not record the end of run %s: %s", report.run_id, exc)
 
 
+@contextmanager
+def journal(store: Store, report: RunReport) -> Iterator[RunReport]:
+    """The run's end written to the store's journal however the block ends: ok or partial (some
+    articles failed), failed on an error, interrupted on Ctrl-C (the exception goes on up)."""
+    started = time.monotonic()
+    try:
+        yield report
+    except BaseException as exc:
+        report.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+        report.seconds = time.monotonic() - started
+        finish_run(store, report, f"{type(exc).__name__}: {exc}")
+        raise
+    report.status = "partial" if report.counts["errors"] else "ok"
+    report.seconds = time.monotonic() - started
+    finish_run(store, report, "")
+
+
 
 def score_lines(runtime: Runtime, lines: Iterable[tuple[str, str]], fast: bool = True,
                 batch_size: int = 32) -> Iterator[dict[str, Any] | str | Skip]:
@@ -275,10 +293,9 @@ def rescore(runtime: Runtime, store: Store, everything: bool = False, batch_size
     is one transaction, so an interruption leaves every article with either its old or its new
     statements, never a mix.
     """
-    started = time.monotonic()
     report = RunReport(job="rescore", run_id=store.start_run("rescore"))
     scorer = runtime.scorer
-    try:
+    with journal(store, report):
         for rows in store.iter_articles(None if everything else scorer.version, batch_size=batch_size):
             articles = [Article(article_id=r["article_id"], text=r["text"], url=r["url"], source=r["source"],
                                 title=r["title"], published_at=r["published_at"], language=r["language"],
@@ -295,12 +312,4 @@ def rescore(runtime: Runtime, store: Store, everything: bool = False, batch_size
             report.counts["seen"] += len(rows)
             if progress is not None:
                 progress(report.counts["seen"], report.counts["statements"])
-    except BaseException as exc:
-        report.status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-        report.seconds = time.monotonic() - started
-        finish_run(store, report, f"{type(exc).__name__}: {exc}")
-        raise
-    report.status = "partial" if report.counts["errors"] else "ok"
-    report.seconds = time.monotonic() - started
-    finish_run(store, report, "")
     return report
