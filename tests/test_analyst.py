@@ -107,9 +107,9 @@ def test_report_is_self_contained_and_renders_in_chromium(small_store: Path, run
 
 
 def test_progress_is_plain_lines_when_not_on_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
-    from tracker.cli import _progress
+    from tracker.cli import ProgressLine
 
-    with _progress("ingested") as show:
+    with ProgressLine("ingested") as show:
         for done in (100, 499, 500, 900, 1000):
             show(done, done * 2)
     err = capsys.readouterr().err.splitlines()
@@ -124,11 +124,11 @@ def test_progress_on_a_terminal_is_a_live_line_from_the_start() -> None:
 
     from rich.console import Console
 
-    from tracker.cli import _progress
+    from tracker.cli import ProgressLine
 
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=120)
-    with _progress("ingested", console=console) as show:
+    with ProgressLine("ingested", console=console) as show:
         show(128, 40)
     text = out.getvalue()
     assert "ingested 128 articles" in text and "articles/s" in text and "40 statements" in text

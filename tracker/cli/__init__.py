@@ -41,9 +41,7 @@ from tracker.cli.read import (
 )
 from tracker.errors import TrackerError
 
-__all__ = ["COMMANDS", "EPILOG", "HANDLERS", "main"]
-
-_progress = ProgressLine      # its name before the CLI became a package (tests import it from here)
+__all__ = ["COMMANDS", "EPILOG", "HANDLERS", "ProgressLine", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
