@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from tracker.models import Holder, slugify
@@ -170,6 +171,14 @@ def definite_person(k: Knowledge, r: Reading, tok: Any) -> Holder | None:
 _REACH_BACK = 3000      # characters: an earlier "US official" further back is another story
 
 
+@lru_cache(maxsize=256)
+def _after_name(noun: str, qualifiers: frozenset[str]) -> re.Pattern[str]:
+    """What may follow a state's name before the noun: more capitalised words of the name or
+    qualifiers ("US administration official", "Iranian senior diplomats"), at most three."""
+    words = "|".join(map(re.escape, sorted(qualifiers)))
+    return re.compile(rf"(?:[\s.\-]+(?:[A-Z][\w.\-]*|(?i:{words}))){{0,3}}?\s+(?i:{re.escape(noun)}s?)\b")
+
+
 def definite_institution(k: Knowledge, r: Reading, tok: Any) -> Holder | None:
     """'the official', 'the spokesman', 'the diplomats': the state or organisation of the last earlier
     phrase with the same noun that named one ("a senior US official", "Iranian diplomats")."""
@@ -180,8 +189,7 @@ def definite_institution(k: Knowledge, r: Reading, tok: Any) -> Holder | None:
     if any(c.dep_ in ("poss", "compound", "amod", "nmod") for c in tok.children):
         return None
     here = r.offset + tok.idx
-    noun = re.escape(tok.lemma_.lower())
-    after = re.compile(rf"(?:[\s.\-]+(?:[A-Z][\w.\-]*|{'|'.join(map(re.escape, sorted(k.lex.qualifier_words)))})){{0,3}}?\s+{noun}s?\b", re.I)
+    after = _after_name(tok.lemma_.lower(), k.lex.qualifier_words)
     for m in reversed(r.ctx.before(here)):
         if m.start < here - _REACH_BACK:
             break
