@@ -84,8 +84,11 @@ def destination(gaz: Gazetteer, registry: Registry) -> re.Pattern[str]:
     alts = "|".join(sorted(n for n in names if n))
     # Words may come between the troops and where they go ("to help secure peace in Gaza"), but not
     # another destination ("troops to Russia after ... in Kursk" are going to Russia).
-    skip = r"(?:to\s+[a-z][\w'-]*\s+|(?!(?:to|into|in|inside|on|onto|around|near|across)\b)[\w',.-]+\s+)"
-    return re.compile(rf"^\s*(?:{skip}){{0,5}}?(?:to|in|into|on|inside|around|near|across)\s+(?:the\s+)?(?:{alts})\b")
+    # "Boots on the ground in Ukraine": "on the ground" says where troops stand, not where they go.
+    skip = r"(?:to\s+[a-z][\w'-]*\s+|on\s+the\s+ground\s+|(?!(?:to|into|in|inside|on|onto|around|near|across)\b)[\w',.-]+\s+)"
+    # Lower-case words may stand between the article and the place ("to the new Haiti mission").
+    return re.compile(rf"^\s*(?:{skip}){{0,5}}?(?:to|in|into|on|inside|around|near|across)\s+(?:the\s+)?"
+                      rf"(?:[a-z][\w-]*\s+){{0,2}}?(?:{alts})\b")
 
 
 def combat(k: Knowledge, span: Any, holder: Holder, sent: Any, ctx: Context, on: date | None) -> bool:
