@@ -42,8 +42,9 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "predicates.continuing": {"verbs": "list"},
     "predicates.pressure": {"verbs": "list"},
     "predicates.meeting": {"verbs": "list"},
+    "predicates.outcome": {"verbs": "list"},
     "nouns": {"transparent": "list", "proposals": "list", "meetings": "list", "mediators": "list",
-              "penalties": "list", "other_parties": "list", "human_roles": "list"},
+              "penalties": "list", "other_parties": "list", "human_roles": "list", "hypotheses": "list"},
     "demand": {"verbs": "list", "modals": "list"},
     "negation": {"words": "list", "phrases": "list"},
     "conditional": {"markers": "list", "precondition": "list", "conditioned": "list"},
@@ -165,6 +166,7 @@ class Lexicon:
     continuing_verbs: frozenset[str]
     pressure_verbs: frozenset[str]
     meeting_verbs: frozenset[str]
+    outcome_verbs: frozenset[str]
     transparent_nouns: frozenset[str]
     proposal_nouns: frozenset[str]
     meeting_nouns: frozenset[str]
@@ -172,6 +174,7 @@ class Lexicon:
     penalty_nouns: frozenset[str]
     other_party_nouns: frozenset[str]
     human_role_nouns: frozenset[str]
+    hypothesis_nouns: frozenset[str]
     end_states: frozenset[str]
     speculation_words: frozenset[str]
     conditioned_words: frozenset[str]
@@ -354,6 +357,7 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
         continuing_verbs=lower(pred.get("continuing", {}).get("verbs", [])),
         pressure_verbs=lower(pred.get("pressure", {}).get("verbs", [])),
         meeting_verbs=lower(pred.get("meeting", {}).get("verbs", [])),
+        outcome_verbs=lower(pred.get("outcome", {}).get("verbs", [])),
         transparent_nouns=lower(nouns.get("transparent", [])),
         proposal_nouns=lower(nouns.get("proposals", [])),
         meeting_nouns=lower(nouns.get("meetings", [])),
@@ -361,6 +365,7 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
         penalty_nouns=lower(nouns.get("penalties", [])),
         other_party_nouns=lower(nouns.get("other_parties", [])),
         human_role_nouns=lower(nouns.get("human_roles", [])),
+        hypothesis_nouns=lower(nouns.get("hypotheses", [])),
         end_states=lower(evaluation.get("end_states", [])),
         speculation_words=lower(evaluation.get("speculation", [])),
         conditioned_words=lower(data["conditional"].get("conditioned", [])),

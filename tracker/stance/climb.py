@@ -148,6 +148,25 @@ def _speech(lex: Lexicon, c: Climb) -> str | None:
     return None
 
 
+def _hypothesis(lex: Lexicon, c: Climb) -> str | None:
+    """"concerns that Russia may restart hostilities", "the risk that Israel resumes strikes": a
+    possibility someone weighs, not its subject's stance; nor is "for Russia to agree to a ceasefire,
+    the situation would need to change", a condition an analyst sets out."""
+    if c.dep in ("acl", "ccomp") and c.head.pos_ == "NOUN" and c.lemma in lex.hypothesis_nouns:
+        return STOP
+    if c.dep == "advcl" and c.tok.i < c.head.i and any(x.dep_ == "mark" and x.lower_ == "for" for x in c.tok.children) \
+            and any(x.dep_ == "nsubj" for x in c.tok.children):
+        return STOP
+    return None
+
+
+def _not_reached(lex: Lexicon, c: Climb) -> str | None:
+    """"the negotiators did not reach a ceasefire": an outcome that did not come about, not a refusal."""
+    if c.dep == "dobj" and c.is_verb and c.lemma in lex.outcome_verbs and c.w.cue is None and negated(lex, c.head):
+        return STOP
+    return None
+
+
 def _without(lex: Lexicon, c: Climb) -> str | None:
     """"talks cannot begin without a ceasefire in Lebanon": the truce is demanded first; but "without
     toppling X or securing a deal to halt attacks" is what is not done."""
@@ -396,7 +415,8 @@ def _compose_predicate(lex: Lexicon, c: Climb) -> None:
 
 
 CLIMB_RULES: tuple[Callable[[Lexicon, Climb], str | None], ...] = (
-    _accusation, _embedded_question, _wish_on_other, _expectation, _speech, _without, _frozen,
+    _accusation, _embedded_question, _hypothesis, _wish_on_other, _expectation, _speech, _not_reached, _without,
+    _frozen,
     _topic_is_subject, _there_be, _a_time, _made_conditional, _meeting, _neither_nor, _rather_than,
     _relative_clause, _pushed_for, _clause_boundary, _compose,
 )
