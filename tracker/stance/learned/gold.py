@@ -40,7 +40,7 @@ class Label:
 class Labelled:
     article: Article
     labels: tuple[Label, ...]
-    source: str                 # "train", "dev", "extra", "passages"
+    source: str                 # "train", "dev", "extra", "passages", "heldout"
 
 
 def surname(name: str | None) -> str | None:
@@ -92,8 +92,9 @@ def read_corpus(labels_path: Path, corpus_path: Path, source: str) -> list[Label
     return out
 
 
-def read_passages(folder: Path) -> list[Labelled]:
-    """Our written passages: [[case]] tables with `expect` entries that carry an `evidence` sentence."""
+def read_passages(folder: Path, source: str = "passages") -> list[Labelled]:
+    """Our written passages: [[case]] tables with `expect` entries that carry an `evidence` sentence
+    (source "passages" for the training folder, "heldout" for the articles kept out of training)."""
     out = []
     for path in sorted(folder.glob("*.toml")):
         for raw in tomllib.loads(path.read_text("utf-8")).get("case", []):
@@ -105,7 +106,7 @@ def read_passages(folder: Path) -> list[Labelled]:
                 kind = e["holder"].split(":", 1)[0]
                 labels.append(Label(e["holder"], kind, e.get("country") or None, e["topic"], e["polarity"],
                                     (span,) if span else ()))
-            out.append(Labelled(art, tuple(labels), "passages"))
+            out.append(Labelled(art, tuple(labels), source))
     return out
 
 

@@ -2,7 +2,9 @@
 
 Both read the labelled real articles from a corpus folder (../shared/corpus by default; never copied
 into the project) and our written passages (tracker/data/training). The dev labels are only ever
-scored, never trained or tuned on.
+scored, never trained or tuned on; so are our held-out articles (tracker/data/heldout): long articles
+written apart from the training passages, in the styles of other outlets and about other conflicts,
+the nearest we have to "outlets the scorer has never seen" that ships with the project.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from tracker.stance.learned.decide import Decider
 
 PACKAGE = Path(__file__).resolve().parents[2]          # tracker/
 PASSAGES = PACKAGE / "data" / "training"
+HELDOUT = PACKAGE / "data" / "heldout"
 CASES = PACKAGE.parent / "tests" / "cases"               # in a checkout; absent from an installed wheel
 C_VALUES = (0.3, 1.0)
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
@@ -27,13 +30,14 @@ Say = Callable[[str], None]
 
 
 def labelled(corpus: Path) -> dict[str, list[gold.Labelled]]:
-    """The labelled sets that are present: train, dev, extra (real articles), passages (ours)."""
+    """The labelled sets that are present: train, dev, extra (real articles), passages and heldout (ours)."""
     sets: dict[str, list[gold.Labelled]] = {}
     for name, labels, texts in (("train", "train_labels.jsonl", "news.jsonl"), ("dev", "dev_labels.jsonl", "news.jsonl"),
                                 ("extra", "extra_labels.jsonl", "extra.jsonl")):
         if (corpus / labels).exists() and (corpus / texts).exists():
             sets[name] = gold.read_corpus(corpus / labels, corpus / texts, name)
     sets["passages"] = gold.read_passages(PASSAGES)
+    sets["heldout"] = gold.read_passages(HELDOUT, "heldout")
     return sets
 
 
@@ -90,7 +94,8 @@ def run_training(runtime: Any, corpus: Path, out: Path, say: Say) -> model_mod.L
         say(_line(f"rules + model C={c} t={t}" + (" *" if (c, t) == (c_best, t_best) else ""), figs))
     vec, clf = train.fit(data, c_best)
     best = cv[(c_best, t_best)]
-    meta = {"seed": train.SEED, "C": c_best, "trained_on": {k: len(v) for k, v in sets.items() if k != "dev"},
+    meta = {"seed": train.SEED, "C": c_best,
+            "trained_on": {k: len(v) for k, v in sets.items() if k not in ("dev", "heldout")},
             "candidates": counts,
             "cv_train": {k: round(best[k].f1, 3) for k in ("country", "person", "country/peacekeeping")},
             "cv_train_precision": round(best["country"].precision, 3),
@@ -99,11 +104,12 @@ def run_training(runtime: Any, corpus: Path, out: Path, say: Say) -> model_mod.L
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(model.to_json() + "\n", encoding="utf-8")
     say(f"wrote {out} ({len(model.weights)} weights, digest {model.digest}, threshold {t_best})")
-    if "dev" in sets:
-        dev = train.collect(scorer, dec, sets["dev"])
-        say("held out (dev_labels, never trained or tuned on):")
-        say(_line("rules only", gold.stance_figures(sets["dev"], train.predictions(dev, None, lex))))
-        say(_line("rules + model", gold.stance_figures(sets["dev"], train.predictions(dev, model, lex))))
+    for name, what in (("dev", "dev_labels"), ("heldout", "our held-out articles")):
+        if sets.get(name):
+            part = train.collect(scorer, dec, sets[name])
+            say(f"held out ({what}, {len(sets[name])} articles, never trained or tuned on):")
+            say(_line("rules only", gold.stance_figures(sets[name], train.predictions(part, None, lex))))
+            say(_line("rules + model", gold.stance_figures(sets[name], train.predictions(part, model, lex))))
     return model
 
 
@@ -126,19 +132,19 @@ def run_eval(runtime: Any, corpus: Path, say: Say, baseline: bool = True) -> dic
     else:
         say("no trained model: the scorer runs on rules alone")
     out = {}
-    for name in ("dev", "train", "extra", "passages"):
+    for name in ("dev", "heldout", "train", "extra", "passages"):
         items = sets.get(name)
         if not items:
             continue
         arts = [it.article for it in items]
-        note = {"dev": "held out", "train": "trained on: in-sample", "extra": "trained on: in-sample",
-                "passages": "ours, trained on"}[name]
+        note = {"dev": "held out", "heldout": "ours, written apart, held out", "train": "trained on: in-sample",
+                "extra": "trained on: in-sample", "passages": "ours, trained on"}[name]
         say(f"{name} ({len(items)} articles; {note}):")
         ours = gold.stance_figures(items, _statement_preds(scorer.score_articles(arts)))
         say(_line("rules + model" if trained else "rules", ours))
         if trained is not None:
             say(_line("rules only", gold.stance_figures(items, _statement_preds(rules_only.score_articles(arts)))))
-        if vader is not None and name in ("dev", "train"):
+        if vader is not None and name in ("dev", "heldout", "train"):
             say(_line("VADER baseline", gold.stance_figures(items, _statement_preds((a, vader.score(a)) for a in arts))))
         out[name] = ours
     cases = quality.load_cases(CASES) if CASES.is_dir() else []
