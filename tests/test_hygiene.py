@@ -272,3 +272,7 @@ def test_glued_words_are_cut_where_scraping_joined_them() -> None:
     text, mapping = hygiene._for_parser("PresidentVladimir Putinhas said the ceasefirethat began", True)
     assert text == "President Vladimir Putin has said the ceasefire that began"
     assert len(mapping) == len(text) + 1
+    text, mapping = hygiene._for_parser("Trumpwrote on Sundaythat the halt to fightingwith Iran held, somewhat", False)
+    assert text == "Trump wrote on Sunday that the halt to fighting with Iran held, somewhat"
+    assert len(mapping) == len(text) + 1
+    assert hygiene._for_parser("They agreed forthwith on what they had, with that", False)[1] == ()

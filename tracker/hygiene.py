@@ -183,7 +183,12 @@ def _continues(text: str, lines: list[tuple[int, int]], i: int, kinds: _LineKind
 # pattern matches the text before a cut and the cut falls at its end; written without look-behinds,
 # which Python's re tries at every position of every paragraph (the slowest part of reading).
 _CAMEL = re.compile(r"[a-z]{3}(?=[A-Z][a-z])")
-_NAME_GLUE = re.compile(r"\b[A-Z][a-z]{3,6}(?=(?:has|had|said|says|was|would|will|told|that|with)\b)")
+_NAME_GLUE = re.compile(r"\b[A-Z][a-z]{3,6}(?=(?:has|had|said|says|was|would|will|told|that|with|wrote|posted|"
+                        r"rejected|accepted|agreed|announced|warned|urged|insisted|added|vowed|pledged)\b)")
+# "fightingwith", "agree onwhat", "Sundaythat": a word glued to a function word no English word ends
+# with (the few that do are listed and left whole).
+_WORD_GLUE = re.compile(r"\b[A-Za-z][a-z]+(?=(?:that|what|with|they)\b)")
+_WHOLE_WORDS = frozenset({"somewhat", "forthwith", "herewith", "therewith", "wherewith"})
 _TOPIC_GLUE = re.compile(
     r"(?:(?<=ceasefire)|(?<=armistice)|(?<=\btruce))"
     r"(?=(?:that|would|with|was|is|in|on|for|and|to|as|will|deal|talks)\b)|"
@@ -201,6 +206,8 @@ def _for_parser(chunk: str, at_paragraph_start: bool) -> tuple[str, tuple[int, .
         if m and m.end() < len(out):
             out = " " * m.end() + out[m.end():]
     found = {m.end() for rx in (_CAMEL, _NAME_GLUE) for m in rx.finditer(out)}
+    found |= {m.end() for m in _WORD_GLUE.finditer(out)
+              if out[m.start():m.end() + 4].lower() not in _WHOLE_WORDS}
     lowered = out.lower()
     if any(word in lowered for word in _GLUED_TOPICS):
         found |= {m.start() for m in _TOPIC_GLUE.finditer(out)}
