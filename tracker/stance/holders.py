@@ -18,8 +18,23 @@ from tracker.stance.syntax import PRONOUNS_GROUP, PRONOUNS_PERSON, entity_of, no
 Found = list[tuple[Holder, str]]
 
 
+_INCLUDING = ("including", "like")
+
+
+def members(tok: Any) -> list[Any]:
+    """"Several EU leaders, including Macron and Tusk": the named members of a plural subject."""
+    if tok.tag_ not in ("NNS", "NNPS"):
+        return []
+    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ in _INCLUDING
+            for p in c.children if p.dep_ == "pobj" for g in [p] + [x for x in p.conjuncts if x.i > p.i]]
+
+
 def holders_of(k: Knowledge, r: Reading, tok: Any) -> Found:
-    """A subject token and its coordinated siblings ("Britain and France") as holders."""
+    """A subject token and its coordinated siblings ("Britain and France") as holders; a plural
+    subject with named members ("EU leaders, including Macron and Tusk") is those members."""
+    members_found = [found for m in members(tok) for found in resolve_token(k, r, m)]
+    if members_found:
+        return list({h.holder_id: (h, how) for h, how in members_found}.values())
     toks = [tok] + [c for c in tok.conjuncts if c.i > tok.i]
     # "The United States, Saudi Arabia, the UAE and Egypt" is often parsed as an apposition chain.
     for c in tok.children:
@@ -68,6 +83,10 @@ def resolve_token(k: Knowledge, r: Reading, tok: Any) -> Found:
         if len(joint) > 1:
             # "a joint US-Ukraine statement", "the Egyptian-Qatari proposal": every state it names.
             return [(h, "institution") for h in joint]
+        owners = _plural_owners(k, r, tok)
+        if len(owners) > 1:
+            # "the foreign ministers of France, Germany and Britain": each state named.
+            return [(h, "institution") for h in owners]
         mod = institution_owner(k, r, tok)
         if mod is not None:
             return [(mod, "institution")]
@@ -95,6 +114,23 @@ def _both(k: Knowledge, r: Reading, tok: Any) -> Found:
     if len(states) == 2:
         return [(h, "description") for h in (k.gaz.holder(a, r.on) for a in reversed(states)) if h]
     return []
+
+
+def _plural_owners(k: Knowledge, r: Reading, tok: Any) -> list[Holder]:
+    """The states and organisations of "the leaders of Egypt, Jordan and Qatar" (a plural noun only)."""
+    if tok.tag_ not in ("NNS", "NNPS"):
+        return []
+    out: dict[str, Holder] = {}
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for p in c.children:
+                if p.dep_ != "pobj":
+                    continue
+                for g in [p] + [x for x in p.conjuncts if x.i > p.i]:
+                    for h, _ in resolve_token(k, r, g):
+                        if h.kind in ("state", "org"):
+                            out.setdefault(h.holder_id, h)
+    return list(out.values())
 
 
 def institution_owner(k: Knowledge, r: Reading, tok: Any) -> Holder | None:

@@ -22,7 +22,9 @@ _CONDITION_TEMPORAL = re.compile(
 _CONTRAST_PRECONDITION = re.compile(
     r"\b(but|however|yet)\b[^.;]{0,120}?\b(before any|until|unless|first|only (if|after|once)|preconditions?|"
     r"conditions? (must|would have to|had to|have to)|(had|have|has|would have) to be (settled|met|resolved|addressed)|"
-    r"must first)\b", re.IGNORECASE)
+    r"must first|questions? (?:still )?remain\w*|(?:serious |many |several )?(?:questions|issues|nuances) (?:that )?"
+    r"(?:remain\w*|need\w* to be|must be|have to be|had to be)|there (?:are|were|is|was) (?:still )?(?:questions|"
+    r"issues|nuances))\b", re.IGNORECASE)
 _THREAT_CONDITION = re.compile(r"\b(if|unless|as long as|so long as|provided)\b", re.IGNORECASE)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from tracker.actors import Gazetteer
 from tracker.lexicon import Lexicon
 from tracker.models import Holder
+from tracker.stance.holders import members
 from tracker.stance.learned.features import features
 from tracker.stance.learned.resources import TOPICS, DecideData
 
@@ -128,8 +129,11 @@ def _holders_by_sentence(inputs: Inputs, gaz: Gazetteer, lex: Lexicon) -> list[l
 
 def _modifies_other(tok: Any, holder_toks: set[int]) -> bool:
     """A name that only describes another holder ("the Lebanese group Hezbollah", "Iranian President
-    Pezeshkian"): the one described holds the stance, and a person carries their country anyway."""
-    return tok.dep_ in ("amod", "compound", "nmod", "poss") and tok.head.i in holder_toks and tok.head.i != tok.i
+    Pezeshkian"), or a group whose named members speak ("EU leaders, including Macron and Tusk"): the
+    one described holds the stance, and a person carries their country anyway."""
+    if tok.dep_ not in ("amod", "compound", "nmod", "poss") or tok.head.i == tok.i:
+        return False
+    return tok.head.i in holder_toks or any(m.i in holder_toks for m in members(tok.head))
 
 
 def _owns_institution(tok: Any, lex: Lexicon) -> bool:
