@@ -26,7 +26,7 @@ from tracker.stance.speakers import (
     spoken_for,
     subject_holders,
 )
-from tracker.stance.syntax import clause_text, lemma, subtree_span
+from tracker.stance.syntax import clause_text, dated_before, lemma, subtree_span
 from tracker.stance.topics import combat, topic_mentions
 
 _MODAL_WORDS = {"would", "will", "could", "should", "must", "shall", "can", "may", "might", "'ll", "wo"}
@@ -66,7 +66,10 @@ def topic_mention(k: Knowledge, r: Reading, span: Any, topic: str, term: str, se
         return []        # "no formal truce had yet been agreed": a report of facts, not a stance
     if w.cue is None:
         return owned_noun(k, r, span, topic, term, sent, w.polarity)
+    if r.on is not None and w.cue_tok is not None and dated_before(w.cue_tok, r.on):
+        return []        # "In November 2024, Israel approved a ceasefire deal" in a 2026 article: history
     return _stance(k, r, w, span, topic, term, sent)
+
 
 
 def _stance(k: Knowledge, r: Reading, w: Walk, span: Any, topic: str, term: str, sent: Any) -> list[Candidate]:

@@ -7,6 +7,7 @@ particles) are not vocabulary a user would extend, so they stay in code rather t
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 PRONOUNS_PERSON = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
@@ -136,3 +137,27 @@ def clause_text(top: Any, root: Any = None) -> str:
 
 def subtree_span(tok: Any, doc: Any) -> Any:
     return doc[tok.left_edge.i: tok.right_edge.i + 1]
+
+
+_MONTHS = {m: n for n, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                       "september", "october", "november", "december"), start=1)}
+_HISTORY_DAYS = 300
+
+
+def dated_before(cue: Any, on: date) -> bool:
+    """Is the act dated (a year, perhaps a month, in a time phrase on the verb or its object) more
+    than about ten months before the article? Then the sentence recalls history, not a stance now; a
+    review of the same year's diplomacy ("In July 2024, the US announced ..." in December) still counts."""
+    heads = [cue] + [c for c in cue.children if c.dep_ in ("dobj", "nsubjpass")]
+    phrases = [c for h in heads for c in h.children
+               if (c.dep_ == "prep" and c.lower_ in ("in", "on", "during", "by")) or c.dep_ == "npadvmod"]
+    for ph in phrases:
+        words = list(ph.subtree)
+        years = [int(t.text) for t in words if t.text.isdigit() and len(t.text) == 4 and 1900 < int(t.text) < 2100]
+        if not years:
+            continue
+        month = next((_MONTHS[t.lower_] for t in words if t.lower_ in _MONTHS), 12)
+        when = date(years[0], month, 28)
+        if (on - when).days > _HISTORY_DAYS:
+            return True
+    return False

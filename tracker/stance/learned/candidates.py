@@ -22,6 +22,7 @@ from tracker.models import Holder
 from tracker.stance.holders import members
 from tracker.stance.learned.features import features
 from tracker.stance.learned.resources import TOPICS, DecideData
+from tracker.stance.syntax import dated_before
 
 _PERSON_PRONOUNS = {"he": "m", "she": "f"}
 _REFERRING = {"he", "she", "it", "they"}
@@ -94,6 +95,8 @@ def generate(inputs: Inputs, gaz: Gazetteer, lex: Lexicon, data: DecideData) -> 
         if gap:
             recent.clear()
         refs = _topic_refs(sent, lex, data, force_named, recent, n)
+        if inputs.on is not None and dated_before(sent.span.root, inputs.on):
+            refs = []       # a sentence that recalls history (as the rules read it)
         holders = all_holders[n] or _quoted_speakers(inputs, all_holders, n, lex)
         lemmas = {t.lemma_.lower() for t in sent.span}
         for ref in refs:
