@@ -22,12 +22,12 @@ from tracker.errors import DataFileError
 # section -> key -> expected type ("list", "str", "int", "table-list")
 _SCHEMA: dict[str, dict[str, str]] = {
     "": {"version": "str"},
-    "topics.ceasefire": {"terms": "list", "patterns": "list", "inverse_patterns": "list", "weak": "list",
-                         "not_topic": "list"},
+    "topics.ceasefire": {"terms": "list", "patterns": "list", "inverse_patterns": "list", "intent_patterns": "list",
+                         "weak": "list", "not_topic": "list"},
     "topics.peacekeeping": {"terms": "list", "patterns": "list", "contextual_patterns": "list", "contextual": "list",
                             "anchors": "list", "not_topic": "list", "combat": "list"},
     "evaluation": {"verbs": "list", "positive": "list", "negative": "list", "end_states": "list",
-                   "speculation": "list"},
+                   "speculation": "list", "open_places": "list"},
     "speech": {"verbs": "list", "announce": "list"},
     "predicates.support": {"verbs": "list", "light_verbs": "list", "adjectives": "list", "nouns": "list"},
     "predicates.oppose": {"verbs": "list", "adjectives": "list", "nouns": "list"},
@@ -43,6 +43,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "predicates.pressure": {"verbs": "list"},
     "predicates.meeting": {"verbs": "list"},
     "predicates.outcome": {"verbs": "list"},
+    "predicates.intent": {"verbs": "list", "adjectives": "list"},
     "nouns": {"transparent": "list", "proposals": "list", "meetings": "list", "mediators": "list",
               "penalties": "list", "other_parties": "list", "human_roles": "list", "hypotheses": "list"},
     "demand": {"verbs": "list", "modals": "list"},
@@ -144,6 +145,9 @@ class Lexicon:
     topic_occurs: Occurs            # any_topic as a fast yes or no
     weak_regex: re.Pattern[str]
     inverse_regex: re.Pattern[str]
+    intent_regex: re.Pattern[str]
+    intent_verbs: frozenset[str]
+    intent_adjectives: frozenset[str]
     contextual_regex: re.Pattern[str]
     anchor_regex: re.Pattern[str]
     combat_regex: re.Pattern[str]
@@ -176,6 +180,7 @@ class Lexicon:
     human_role_nouns: frozenset[str]
     hypothesis_nouns: frozenset[str]
     end_states: frozenset[str]
+    open_places: frozenset[str]
     speculation_words: frozenset[str]
     conditioned_words: frozenset[str]
     accusation_verbs: frozenset[str]
@@ -212,6 +217,10 @@ class Lexicon:
 
     def is_inverse(self, matched: str) -> bool:
         return bool(self.inverse_regex.fullmatch(matched))
+
+    def is_intent(self, matched: str) -> bool:
+        """Carrying the war on ("press ahead with the offensive"): opposition only as an intention."""
+        return bool(self.intent_regex.fullmatch(matched))
 
     def is_contextual(self, matched: str) -> bool:
         return bool(self.contextual_regex.fullmatch(matched))
@@ -296,7 +305,8 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
     t = data["topics"]
     topic_terms = {name: tuple(sec["terms"]) for name, sec in t.items()}
     topic_patterns = {name: tuple(sec.get("patterns", [])) + tuple(sec.get("inverse_patterns", []))
-                      + tuple(sec.get("contextual_patterns", [])) for name, sec in t.items()}
+                      + tuple(sec.get("intent_patterns", [])) + tuple(sec.get("contextual_patterns", []))
+                      for name, sec in t.items()}
     for name, pats in list(topic_patterns.items()) + [(f"{n} {key}", tuple(sec.get(key, [])))
                                                       for n, sec in t.items() for key in ("not_topic", "combat")]:
         for pat in pats:
@@ -335,7 +345,11 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
         topic_occurs=Occurs(any_topic),
         weak_regex=_phrase_regex(t["ceasefire"].get("weak", []), topic_patterns["ceasefire"]),
         contextual_regex=_phrase_regex(pk.get("contextual", []), pk.get("contextual_patterns", [])),
-        inverse_regex=_phrase_regex([], [p for sec in t.values() for p in sec.get("inverse_patterns", [])]),
+        inverse_regex=_phrase_regex([], [p for sec in t.values()
+                                         for p in sec.get("inverse_patterns", []) + sec.get("intent_patterns", [])]),
+        intent_regex=_phrase_regex([], [p for sec in t.values() for p in sec.get("intent_patterns", [])]),
+        intent_verbs=lower(pred.get("intent", {}).get("verbs", [])),
+        intent_adjectives=lower(pred.get("intent", {}).get("adjectives", [])),
         anchor_regex=_phrase_regex(pk.get("anchors", [])),
         combat_regex=_phrase_regex([], pk.get("combat", [])),
         speech_verbs=lower(data["speech"]["verbs"]),
@@ -367,6 +381,7 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
         human_role_nouns=lower(nouns.get("human_roles", [])),
         hypothesis_nouns=lower(nouns.get("hypotheses", [])),
         end_states=lower(evaluation.get("end_states", [])),
+        open_places=lower(evaluation.get("open_places", [])),
         speculation_words=lower(evaluation.get("speculation", [])),
         conditioned_words=lower(data["conditional"].get("conditioned", [])),
         accusation_verbs=lower(data["predicates"].get("accusation", {}).get("verbs", [])),

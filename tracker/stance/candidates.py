@@ -66,10 +66,29 @@ def topic_mention(k: Knowledge, r: Reading, span: Any, topic: str, term: str, se
         return []        # "no formal truce had yet been agreed": a report of facts, not a stance
     if w.cue is None:
         return owned_noun(k, r, span, topic, term, sent, w.polarity)
+    if k.lex.is_intent(term) and not _intended(k, w):
+        return []        # "Russia continued its offensive": fighting reported, not a stance
     if r.on is not None and w.cue_tok is not None and dated_before(w.cue_tok, r.on):
         return []        # "In November 2024, Israel approved a ceasefire deal" in a 2026 article: history
     return _stance(k, r, w, span, topic, term, sent)
 
+
+
+def _intended(k: Knowledge, w: Walk) -> bool:
+    """Is carrying the war on said as an intention: a future modal on the verb, or a verb or adjective
+    of intent above it within the clause ("vowed to press ahead", "is determined to fight on")?"""
+    lex = k.lex
+    tok = w.root
+    for _ in range(4):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "would", "shall", "'ll", "wo") for c in tok.children):
+            return True
+        lem = tok.lemma_.lower()
+        if tok is not w.root and (lem in lex.intent_verbs or lem in lex.intent_adjectives):
+            return True
+        if tok.dep_ not in ("xcomp", "acomp", "pcomp", "prep", "pobj", "advcl", "conj") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
 
 
 def _stance(k: Knowledge, r: Reading, w: Walk, span: Any, topic: str, term: str, sent: Any) -> list[Candidate]:

@@ -95,6 +95,9 @@ def evaluation(lex: Lexicon, tok: Any) -> tuple[int, str] | None:
         comps += [a for o in objs[:1] for a in o.subtree if a.dep_ == "appos"]
     comps += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"
               for g in c.children if g.dep_ in ("pobj", "amod", "acomp")]
+    if tok.lemma_ == "be" and any(c.dep_ == "prep" and c.lower_ == "on" and any(
+            g.dep_ == "pobj" and g.lower_ in lex.open_places for g in c.children) for c in tok.children):
+        return 1, "on the table"     # "troops are on the table", "a truce is not on the agenda"
     for comp in comps:
         words = [comp] + [c for c in comp.children if c.dep_ in ("amod", "compound", "advmod", "acomp")]
         for wtok in words:
