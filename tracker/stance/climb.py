@@ -310,6 +310,10 @@ def _relative_clause(lex: Lexicon, c: Climb) -> str | None:
     w = c.w
     if not (c.dep == "relcl" and c.head.pos_ in ("NOUN", "PROPN") and not c.frozen):
         return None
+    subjects = [x for x in c.tok.children if x.dep_ in ("nsubj", "nsubjpass")]
+    if w.cue is not None and _actor(c.head) and len(subjects) == 1 and subjects[0].lower_ in ("which", "who"):
+        # "Egypt, which brokered the ceasefire, ...": the clause is the named actor's own stance.
+        return DONE
     if not (c.tok.i == w.root.i or w.cue is not None):
         return STOP
     w.cue = w.cue_tok = None
@@ -317,6 +321,11 @@ def _relative_clause(lex: Lexicon, c: Climb) -> str | None:
     w.negations = 0
     w.hedge = False
     return c.top(c.head)
+
+
+def _actor(tok: Any) -> bool:
+    """Does the noun name an actor (a country, an organisation, a person), not a plan or a force?"""
+    return tok.ent_type_ in ("GPE", "NORP", "ORG", "PERSON") or bool(tok.ent_id_)
 
 
 def _pushed_for(lex: Lexicon, c: Climb) -> str | None:

@@ -19,6 +19,7 @@ Found = list[tuple[Holder, str]]
 
 
 _INCLUDING = ("including", "like")
+_RELATIVE = ("which", "who", "that")
 
 
 def members(tok: Any) -> list[Any]:
@@ -58,6 +59,9 @@ def resolve_token(k: Knowledge, r: Reading, tok: Any) -> Found:
     """Who a noun-phrase head refers to, on the date, with how it was found."""
     gaz, on = k.gaz, r.on
     low = tok.lower_
+    if low in _RELATIVE and tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i:
+        # "the United States and France, which sponsored the truce": the nouns the clause hangs from.
+        return holders_of(k, r, tok.head.head)
     if tok.pos_ == "PRON" or low in PRONOUNS_PERSON or low in PRONOUNS_GROUP:
         h = antecedent(k, r, tok)
         return [(h, "pronoun")] if h else []
