@@ -27,7 +27,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "topics.peacekeeping": {"terms": "list", "patterns": "list", "contextual_patterns": "list", "contextual": "list",
                             "anchors": "list", "not_topic": "list", "combat": "list"},
     "evaluation": {"verbs": "list", "positive": "list", "negative": "list", "end_states": "list",
-                   "speculation": "list", "open_places": "list"},
+                   "speculation": "list", "open_places": "list", "untimely": "list"},
     "speech": {"verbs": "list", "announce": "list"},
     "predicates.support": {"verbs": "list", "light_verbs": "list", "adjectives": "list", "nouns": "list"},
     "predicates.oppose": {"verbs": "list", "adjectives": "list", "nouns": "list"},
@@ -181,6 +181,7 @@ class Lexicon:
     hypothesis_nouns: frozenset[str]
     end_states: frozenset[str]
     open_places: frozenset[str]
+    untimely: frozenset[str]
     speculation_words: frozenset[str]
     conditioned_words: frozenset[str]
     accusation_verbs: frozenset[str]
@@ -382,6 +383,7 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
         hypothesis_nouns=lower(nouns.get("hypotheses", [])),
         end_states=lower(evaluation.get("end_states", [])),
         open_places=lower(evaluation.get("open_places", [])),
+        untimely=lower(evaluation.get("untimely", [])),
         speculation_words=lower(evaluation.get("speculation", [])),
         conditioned_words=lower(data["conditional"].get("conditioned", [])),
         accusation_verbs=lower(data["predicates"].get("accusation", {}).get("verbs", [])),

@@ -303,6 +303,25 @@ def _rather_than(lex: Lexicon, c: Climb) -> str | None:
     return None
 
 
+def _untimely(lex: Lexicon, c: Climb) -> str | None:
+    """"it was too early to talk about a truce", "premature to discuss troops": the topic is put off."""
+    if c.dep != "xcomp":
+        return None
+    # "too early" is the head, or the complement of a "be" the clause hangs from ("it was premature to ...")
+    adj = c.head if c.head.pos_ == "ADJ" else next(
+        (x for x in c.head.children if x.dep_ == "acomp" and c.head.lemma_ == "be"), None)
+    if adj is None:
+        return None
+    too = any(x.dep_ == "advmod" and x.lower_ == "too" for x in adj.children)
+    if adj.lower_ in lex.untimely or (too and f"too {adj.lower_}" in lex.untimely):
+        w = c.w
+        w.polarity = -1 if not (c.term and lex.is_inverse(c.term)) else 1
+        w.cue, w.cue_tok = f"too {adj.lower_}" if too else adj.lower_, c.head
+        w.absorb(lex, c.head, lexical=False)
+        return c.top(c.head)
+    return None
+
+
 def _relative_clause(lex: Lexicon, c: Climb) -> str | None:
     """"a move that could test the ceasefire": the clause only describes the noun. But "any mission
     that put foreign troops on Ukrainian soil", "a plan that calls for a truce": the clause says what
@@ -426,7 +445,7 @@ def _compose_predicate(lex: Lexicon, c: Climb) -> None:
 CLIMB_RULES: tuple[Callable[[Lexicon, Climb], str | None], ...] = (
     _accusation, _embedded_question, _hypothesis, _wish_on_other, _expectation, _speech, _not_reached, _without,
     _frozen,
-    _topic_is_subject, _there_be, _a_time, _made_conditional, _meeting, _neither_nor, _rather_than,
+    _topic_is_subject, _there_be, _a_time, _made_conditional, _meeting, _neither_nor, _rather_than, _untimely,
     _relative_clause, _pushed_for, _clause_boundary, _compose,
 )
 
