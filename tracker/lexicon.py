@@ -308,6 +308,14 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
     topic_patterns = {name: tuple(sec.get("patterns", [])) + tuple(sec.get("inverse_patterns", []))
                       + tuple(sec.get("intent_patterns", [])) + tuple(sec.get("contextual_patterns", []))
                       for name, sec in t.items()}
+    _check_patterns(data, topic_patterns)
+    return Lexicon(version=str(data.get("version", "1")), digest=digest.hexdigest()[:12],
+                   **_topic_fields(t, topic_terms, topic_patterns), **_word_fields(data), **_other_fields(data))
+
+
+def _check_patterns(data: Mapping[str, Any], topic_patterns: Mapping[str, tuple[str, ...]]) -> None:
+    """Every regular expression of the lexicon compiles, or the error names it and where it is."""
+    t = data["topics"]
     for name, pats in list(topic_patterns.items()) + [(f"{n} {key}", tuple(sec.get(key, [])))
                                                       for n, sec in t.items() for key in ("not_topic", "combat")]:
         for pat in pats:
@@ -316,10 +324,7 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
             except re.error as exc:
                 raise DataFileError(f"Lexicon pattern of topic {name} is not a valid regular expression",
                                     f"{pat!r}: {exc}") from None
-    pk = t["peacekeeping"]
-    lower = lambda xs: frozenset(x.lower() for x in xs)  # noqa: E731
-    patterns = data["hygiene"]["line_patterns"]
-    for pat in patterns:
+    for pat in data["hygiene"]["line_patterns"]:
         try:
             re.compile(pat)
         except re.error as exc:
@@ -331,14 +336,19 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
             except re.error as exc:
                 raise DataFileError(f"Lexicon conditional.{key} entry {pat!r} is not a valid regular expression",
                                     str(exc)) from None
-    hedges = data["hedge"]["markers"]
-    modals = tuple(m.lower() for m in data["demand"]["modals"])
-    pred, nouns, evaluation = data["predicates"], data.get("nouns", {}), data.get("evaluation", {})
+
+
+def _lower(xs: Iterable[str]) -> frozenset[str]:
+    return frozenset(x.lower() for x in xs)
+
+
+def _topic_fields(t: Mapping[str, Any], topic_terms: Mapping[str, tuple[str, ...]],
+                  topic_patterns: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    """The matchers for topic words: terms, patterns, the inverse and intent wordings, troop talk."""
+    pk = t["peacekeeping"]
     any_topic = _phrase_regex([x for terms in topic_terms.values() for x in terms],
                               [p for pats in topic_patterns.values() for p in pats])
-    return Lexicon(
-        version=str(data.get("version", "1")),
-        digest=digest.hexdigest()[:12],
+    return dict(
         topic_terms=topic_terms,
         topic_regex={name: _phrase_regex(terms, topic_patterns[name]) for name, terms in topic_terms.items()},
         not_topic_regex={name: _phrase_regex([], sec.get("not_topic", [])) for name, sec in t.items()},
@@ -349,10 +359,18 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
         inverse_regex=_phrase_regex([], [p for sec in t.values()
                                          for p in sec.get("inverse_patterns", []) + sec.get("intent_patterns", [])]),
         intent_regex=_phrase_regex([], [p for sec in t.values() for p in sec.get("intent_patterns", [])]),
-        intent_verbs=lower(pred.get("intent", {}).get("verbs", [])),
-        intent_adjectives=lower(pred.get("intent", {}).get("adjectives", [])),
         anchor_regex=_phrase_regex(pk.get("anchors", [])),
         combat_regex=_phrase_regex([], pk.get("combat", [])),
+    )
+
+
+def _word_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The word lists of the predicates, nouns and evaluations, lower-cased."""
+    lower = _lower
+    pred, nouns, evaluation = data["predicates"], data.get("nouns", {}), data.get("evaluation", {})
+    return dict(
+        intent_verbs=lower(pred.get("intent", {}).get("verbs", [])),
+        intent_adjectives=lower(pred.get("intent", {}).get("adjectives", [])),
         speech_verbs=lower(data["speech"]["verbs"]),
         announce_verbs=lower(data["speech"]["announce"]),
         support_verbs=lower(data["predicates"]["support"]["verbs"]),
@@ -390,6 +408,15 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
         evaluation_verbs=lower(data.get("evaluation", {}).get("verbs", [])),
         positive_words=lower(data.get("evaluation", {}).get("positive", [])),
         negative_words=lower(data.get("evaluation", {}).get("negative", [])),
+    )
+
+
+def _other_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Demands, negation, conditions, hedges, institutions, hygiene, the code crosswalk."""
+    lower = _lower
+    hedges = data["hedge"]["markers"]
+    modals = tuple(m.lower() for m in data["demand"]["modals"])
+    return dict(
         demand_verbs=lower(data["demand"]["verbs"]),
         modals=modals,
         modal_auxes=frozenset(m for m in modals if " " not in m),
@@ -404,7 +431,7 @@ def _load_cached(extra: tuple[Path, ...], _mtimes: tuple[float, ...] = ()) -> Le
         official_titles=lower(data["institutions"]["official_titles"]),
         refer_back_nouns=lower(data["institutions"].get("refer_back", [])),
         qualifier_words=lower(data["institutions"].get("qualifiers", [])),
-        furniture_lines=LinePatterns.build(patterns),
+        furniture_lines=LinePatterns.build(data["hygiene"]["line_patterns"]),
         heading_max_words=int(data["hygiene"]["heading_max_words"]),
         furniture_max_words=int(data["hygiene"].get("furniture_max_words", 60)),
         crosswalk=tuple(Crosswalk(**row) for row in data.get("crosswalk", [])),

@@ -5,65 +5,39 @@ support or oppose predicate whose object or complement leads to the topic multip
 negations are counted, hedges and demands noted. Above it only the speaker is looked for, so "while
 Italy is not planning ..., Meloni said" is still Meloni's.
 
-Each step up (from a token to its head) is offered to the rules of CLIMB_RULES in order. A rule
-returns None when it does not settle the step (it may still have noted something on the walk), NEXT
-when it has moved the climb on, STOP when the mention takes no stance at all, DONE when the walk is
-complete (a speaker was found).
+Each step up (from a token to its head) is offered to the rules of CLIMB_RULES in order; what a rule
+may answer is in step.py, and the rules that find no stance at all are in no_stance.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from tracker.lexicon import Lexicon
 from tracker.stance.modality import modal_demand, strong_condition, wanted
+from tracker.stance.no_stance import (
+    a_time,
+    accusation,
+    embedded_question,
+    hypothesis,
+    meeting,
+    neither_nor,
+    not_reached,
+)
 from tracker.stance.polarity import Walk, evaluation, negated, predicate_class
 from tracker.stance.speakers import late_speech
+from tracker.stance.step import DONE, STOP, Climb
 from tracker.stance.syntax import (
     clause_text,
-    interrogative,
     is_purpose,
     lemma,
     wished_on_other,
 )
 
-NEXT, STOP, DONE = "next", "stop", "done"
-
 # Relations along which a stance composes upwards (the topic is an object or complement).
 _COMPOSE = {"dobj", "pobj", "prep", "xcomp", "ccomp", "pcomp", "acomp", "attr", "compound", "nsubjpass",
             "oprd", "dative", "agent", "appos", "nmod", "npadvmod", "amod", "advmod", "poss", "relcl", "acl"}
-_TEMPORAL_PREPS = {"after", "following", "since", "before", "during", "amid", "amidst", "despite", "throughout",
-                   "until", "till", "under", "within", "pending"}
-
-
-@dataclass
-class Climb:
-    """Where the climb stands: the token, the step to its head, and whether the stance is frozen
-    (above a clause boundary only the speaker is looked for)."""
-
-    w: Walk
-    term: str
-    tok: Any
-    head: Any = None
-    dep: str = ""
-    lemma: str = ""
-    is_verb: bool = False
-    depth: int = 1
-    frozen: bool = False
-    frozen_via: str = ""
-    contrast: bool = False
-
-    def up(self, to: Any = None) -> str:
-        """Move on to the head (or to `to`): the step is done."""
-        self.tok = self.head if to is None else to
-        return NEXT
-
-    def top(self, tok: Any) -> str:
-        """The clause now reaches up to tok; move on to it."""
-        self.w.clause_top = tok
-        return self.up(tok)
 
 
 def walk(lex: Lexicon, span: Any, term: str = "") -> Walk | None:
@@ -100,20 +74,8 @@ def walk(lex: Lexicon, span: Any, term: str = "") -> Walk | None:
 
 # --- the rules, in the order they are tried -------------------------------------------------------------
 
-def _accusation(lex: Lexicon, c: Climb) -> str | None:
-    """"accused Russia of breaching the truce": nobody's stance on the truce."""
-    if c.lemma in lex.accusation_verbs and c.dep in ("prep", "pcomp", "xcomp", "ccomp", "pobj"):
-        return STOP
-    return None
 
 
-def _embedded_question(lex: Lexicon, c: Climb) -> str | None:
-    """"asked who would police a truce", "discussed how a ceasefire would be verified"; but "weighing
-    whether to send soldiers" is considering it (hedged)."""
-    if c.dep in ("ccomp", "xcomp", "csubj", "pcomp") and c.tok.pos_ in ("VERB", "AUX") and interrogative(c.tok) \
-            and not (c.lemma in lex.deliberate_verbs and interrogative(c.tok, only_whether=True)):
-        return STOP
-    return None
 
 
 def _wish_on_other(lex: Lexicon, c: Climb) -> str | None:
@@ -148,23 +110,8 @@ def _speech(lex: Lexicon, c: Climb) -> str | None:
     return None
 
 
-def _hypothesis(lex: Lexicon, c: Climb) -> str | None:
-    """"concerns that Russia may restart hostilities", "the risk that Israel resumes strikes": a
-    possibility someone weighs, not its subject's stance; nor is "for Russia to agree to a ceasefire,
-    the situation would need to change", a condition an analyst sets out."""
-    if c.dep in ("acl", "ccomp") and c.head.pos_ == "NOUN" and c.lemma in lex.hypothesis_nouns:
-        return STOP
-    if c.dep == "advcl" and c.tok.i < c.head.i and any(x.dep_ == "mark" and x.lower_ == "for" for x in c.tok.children) \
-            and any(x.dep_ == "nsubj" for x in c.tok.children):
-        return STOP
-    return None
 
 
-def _not_reached(lex: Lexicon, c: Climb) -> str | None:
-    """"the negotiators did not reach a ceasefire": an outcome that did not come about, not a refusal."""
-    if c.dep == "dobj" and c.is_verb and c.lemma in lex.outcome_verbs and c.w.cue is None and negated(lex, c.head):
-        return STOP
-    return None
 
 
 def _without(lex: Lexicon, c: Climb) -> str | None:
@@ -252,11 +199,6 @@ def _there_be(lex: Lexicon, c: Climb) -> str | None:
     return None
 
 
-def _a_time(lex: Lexicon, c: Climb) -> str | None:
-    """"following the 2024 ceasefire", "during the truce": a time, not a stance."""
-    if c.dep == "prep" and c.tok.lower_ in _TEMPORAL_PREPS and c.tok.i != c.w.root.i and c.w.cue is None:
-        return STOP
-    return None
 
 
 def _made_conditional(lex: Lexicon, c: Climb) -> str | None:
@@ -271,18 +213,8 @@ def _made_conditional(lex: Lexicon, c: Climb) -> str | None:
     return None
 
 
-def _meeting(lex: Lexicon, c: Climb) -> str | None:
-    """"to hold talks about the ceasefire proposal": a meeting takes no side."""
-    if c.dep == "dobj" and c.tok.lemma_.lower() in lex.meeting_nouns and c.lemma in lex.light_verbs | lex.meeting_verbs:
-        return STOP
-    return None
 
 
-def _neither_nor(lex: Lexicon, c: Climb) -> str | None:
-    """"neither confirmed nor denied": no position at all."""
-    if c.is_verb and any(x.lower_ in ("neither", "nor") for x in c.head.children):
-        return STOP
-    return None
 
 
 def _rather_than(lex: Lexicon, c: Climb) -> str | None:
@@ -443,9 +375,8 @@ def _compose_predicate(lex: Lexicon, c: Climb) -> None:
 
 
 CLIMB_RULES: tuple[Callable[[Lexicon, Climb], str | None], ...] = (
-    _accusation, _embedded_question, _hypothesis, _wish_on_other, _expectation, _speech, _not_reached, _without,
-    _frozen,
-    _topic_is_subject, _there_be, _a_time, _made_conditional, _meeting, _neither_nor, _rather_than, _untimely,
-    _relative_clause, _pushed_for, _clause_boundary, _compose,
+    accusation, embedded_question, hypothesis, _wish_on_other, _expectation, _speech, not_reached, _without,
+    _frozen, _topic_is_subject, _there_be, a_time, _made_conditional, meeting, neither_nor, _rather_than,
+    _untimely, _relative_clause, _pushed_for, _clause_boundary, _compose,
 )
 
