@@ -188,7 +188,14 @@ _NAME_GLUE = re.compile(r"\b[A-Z][a-z]{3,6}(?=(?:has|had|said|says|was|would|wil
 # "fightingwith", "agree onwhat", "Sundaythat": a word glued to a function word no English word ends
 # with (the few that do are listed and left whole).
 _WORD_GLUE = re.compile(r"\b[A-Za-z][a-z]+(?=(?:that|what|with|they)\b)")
-_WHOLE_WORDS = frozenset({"somewhat", "forthwith", "herewith", "therewith", "wherewith"})
+_WHOLE_WORDS = frozenset({"somewhat", "forthwith", "herewith", "therewith", "wherewith", "forewarned",
+                          "phrathat"})
+_WORD = re.compile(r"\w+")
+
+
+def _word_at(text: str, start: int) -> str:
+    m = _WORD.match(text, start)
+    return m.group(0) if m else ""
 _TOPIC_GLUE = re.compile(
     r"(?:(?<=ceasefire)|(?<=armistice)|(?<=\btruce))"
     r"(?=(?:that|would|with|was|is|in|on|for|and|to|as|will|deal|talks)\b)|"
@@ -205,9 +212,9 @@ def _for_parser(chunk: str, at_paragraph_start: bool) -> tuple[str, tuple[int, .
         m = _DATELINE.match(out)
         if m and m.end() < len(out):
             out = " " * m.end() + out[m.end():]
-    found = {m.end() for rx in (_CAMEL, _NAME_GLUE) for m in rx.finditer(out)}
-    found |= {m.end() for m in _WORD_GLUE.finditer(out)
-              if out[m.start():m.end() + 4].lower() not in _WHOLE_WORDS}
+    found = {m.end() for m in _CAMEL.finditer(out)}
+    found |= {m.end() for rx in (_NAME_GLUE, _WORD_GLUE) for m in rx.finditer(out)
+              if _word_at(out, m.start()).lower() not in _WHOLE_WORDS}
     lowered = out.lower()
     if any(word in lowered for word in _GLUED_TOPICS):
         found |= {m.start() for m in _TOPIC_GLUE.finditer(out)}

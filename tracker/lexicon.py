@@ -146,6 +146,7 @@ class Lexicon:
     weak_regex: re.Pattern[str]
     inverse_regex: re.Pattern[str]
     intent_regex: re.Pattern[str]
+    truce_regex: re.Pattern[str]
     intent_verbs: frozenset[str]
     intent_adjectives: frozenset[str]
     contextual_regex: re.Pattern[str]
@@ -359,6 +360,7 @@ def _topic_fields(t: Mapping[str, Any], topic_terms: Mapping[str, tuple[str, ...
         inverse_regex=_phrase_regex([], [p for sec in t.values()
                                          for p in sec.get("inverse_patterns", []) + sec.get("intent_patterns", [])]),
         intent_regex=_phrase_regex([], [p for sec in t.values() for p in sec.get("intent_patterns", [])]),
+        truce_regex=_phrase_regex(topic_terms["ceasefire"]),
         anchor_regex=_phrase_regex(pk.get("anchors", [])),
         combat_regex=_phrase_regex([], pk.get("combat", [])),
     )

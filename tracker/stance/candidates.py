@@ -66,8 +66,10 @@ def topic_mention(k: Knowledge, r: Reading, span: Any, topic: str, term: str, se
         return []        # "no formal truce had yet been agreed": a report of facts, not a stance
     if w.cue is None:
         return owned_noun(k, r, span, topic, term, sent, w.polarity)
-    if k.lex.is_intent(term) and not _intended(k, w):
-        return []        # "Russia continued its offensive": fighting reported, not a stance
+    if k.lex.is_intent(term) and not (_intended(k, w) and k.lex.truce_regex.search(r.ctx.text or sent.text)):
+        # "Russia continued its offensive": fighting reported, not a stance; and vowing to fight on
+        # opposes a truce only in an article where a truce is named at all.
+        return []
     if r.on is not None and w.cue_tok is not None and dated_before(w.cue_tok, r.on):
         return []        # "In November 2024, Israel approved a ceasefire deal" in a 2026 article: history
     return _stance(k, r, w, span, topic, term, sent)

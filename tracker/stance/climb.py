@@ -240,8 +240,9 @@ def _untimely(lex: Lexicon, c: Climb) -> str | None:
     if c.dep != "xcomp":
         return None
     # "too early" is the head, or the complement of a "be" the clause hangs from ("it was premature to ...")
-    adj = c.head if c.head.pos_ == "ADJ" else next(
-        (x for x in c.head.children if x.dep_ == "acomp" and c.head.lemma_ == "be"), None)
+    adj = c.head if c.head.pos_ in ("ADJ", "ADV") else next(
+        (x for x in c.head.children if x.dep_ in ("acomp", "advmod") and c.head.lemma_ == "be"
+         and x.lower_ != "too"), None)
     if adj is None:
         return None
     too = any(x.dep_ == "advmod" and x.lower_ == "too" for x in adj.children)

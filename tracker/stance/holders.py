@@ -18,7 +18,7 @@ from tracker.stance.syntax import PRONOUNS_GROUP, PRONOUNS_PERSON, entity_of, no
 Found = list[tuple[Holder, str]]
 
 
-_INCLUDING = ("including", "like")
+_INCLUDING = ("including",)
 _RELATIVE = ("which", "who", "that")
 
 
@@ -62,6 +62,9 @@ def resolve_token(k: Knowledge, r: Reading, tok: Any) -> Found:
     if low in _RELATIVE and tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i:
         # "the United States and France, which sponsored the truce": the nouns the clause hangs from.
         return holders_of(k, r, tok.head.head)
+    if low == "it" and tok.dep_ == "nsubj" and tok.head.lemma_ == "be" and any(
+            c.dep_ in ("xcomp", "ccomp") for x in [tok.head, *tok.head.children] for c in x.children):
+        return []       # "it was too early to talk about a truce": no one, the clause is the subject
     if tok.pos_ == "PRON" or low in PRONOUNS_PERSON or low in PRONOUNS_GROUP:
         h = antecedent(k, r, tok)
         return [(h, "pronoun")] if h else []

@@ -11,6 +11,7 @@ from tracker.stance.polarity import negated
 from tracker.stance.step import STOP, Climb
 from tracker.stance.syntax import interrogative
 
+_FUTURE = {"will", "would", "shall", "'ll", "wo", "can", "could", "may", "might"}
 _TEMPORAL_PREPS = {"after", "following", "since", "before", "during", "amid", "amidst", "despite", "throughout",
                    "until", "till", "under", "within", "pending"}
 
@@ -44,8 +45,10 @@ def hypothesis(lex: Lexicon, c: Climb) -> str | None:
 
 
 def not_reached(lex: Lexicon, c: Climb) -> str | None:
-    """"the negotiators did not reach a ceasefire": an outcome that did not come about, not a refusal."""
-    if c.dep == "dobj" and c.is_verb and c.lemma in lex.outcome_verbs and c.w.cue is None and negated(lex, c.head):
+    """"the negotiators did not reach a ceasefire": an outcome that did not come about, not a refusal;
+    but "Israel would not strike a deal" is one (a future or volitional modal)."""
+    if c.dep == "dobj" and c.is_verb and c.lemma in lex.outcome_verbs and c.w.cue is None and negated(lex, c.head) \
+            and not any(x.dep_ == "aux" and x.lower_ in _FUTURE for x in c.head.children):
         return STOP
     return None
 

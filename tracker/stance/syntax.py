@@ -147,17 +147,28 @@ _HISTORY_DAYS = 300
 def dated_before(cue: Any, on: date) -> bool:
     """Is the act dated (a year, perhaps a month, in a time phrase on the verb or its object) more
     than about ten months before the article? Then the sentence recalls history, not a stance now; a
-    review of the same year's diplomacy ("In July 2024, the US announced ..." in December) still counts."""
+    review of the same year's diplomacy ("In July 2024, the US announced ..." in December) still counts.
+    Only the phrase's own date counts: "in accordance with the 1974 agreement" dates nothing."""
     heads = [cue] + [c for c in cue.children if c.dep_ in ("dobj", "nsubjpass")]
     phrases = [c for h in heads for c in h.children
                if (c.dep_ == "prep" and c.lower_ in ("in", "on", "during", "by")) or c.dep_ == "npadvmod"]
     for ph in phrases:
-        words = list(ph.subtree)
+        when = _date_of(ph.children if ph.dep_ == "prep" else [ph])
+        if when is not None and (on - when).days > _HISTORY_DAYS:
+            return True
+    return False
+
+
+def _date_of(objects: Any) -> date | None:
+    """The date a time phrase's object names: a year ("in 2024"), a month and year ("in November
+    2024", "on November 26, 2024"), or "late 2024"; the month read only from a proper noun."""
+    for obj in objects:
+        if obj.dep_ not in ("pobj", "npadvmod"):
+            continue
+        words = [obj] + [c for c in obj.children if c.dep_ in ("nummod", "compound", "amod", "npadvmod", "appos")]
         years = [int(t.text) for t in words if t.text.isdigit() and len(t.text) == 4 and 1900 < int(t.text) < 2100]
         if not years:
             continue
-        month = next((_MONTHS[t.lower_] for t in words if t.lower_ in _MONTHS), 12)
-        when = date(years[0], month, 28)
-        if (on - when).days > _HISTORY_DAYS:
-            return True
-    return False
+        month = next((_MONTHS[t.lower_] for t in words if t.lower_ in _MONTHS and t.pos_ == "PROPN"), 12)
+        return date(years[0], month, 28)
+    return None

@@ -95,8 +95,8 @@ def generate(inputs: Inputs, gaz: Gazetteer, lex: Lexicon, data: DecideData) -> 
         if gap:
             recent.clear()
         refs = _topic_refs(sent, lex, data, force_named, recent, n)
-        if inputs.on is not None and dated_before(sent.span.root, inputs.on):
-            refs = []       # a sentence that recalls history (as the rules read it)
+        if inputs.on is not None:       # history recalled (as the rules read it), on the verb over the topic
+            refs = [x for x in refs if not dated_before(_governing_verb(x.tok), inputs.on)]
         holders = all_holders[n] or _quoted_speakers(inputs, all_holders, n, lex)
         lemmas = {t.lemma_.lower() for t in sent.span}
         for ref in refs:
@@ -128,6 +128,16 @@ def _holders_by_sentence(inputs: Inputs, gaz: Gazetteer, lex: Lexicon) -> list[l
         out.append([h for h in holders if not _addressee(h.tok, lex) and not _modifies_other(h.tok, toks)
                     and not _owns_institution(h.tok, lex)])
     return out
+
+
+def _governing_verb(tok: Any) -> Any:
+    """The nearest verb above a token (the token itself when none is near)."""
+    t = tok
+    for _ in range(6):
+        if t.pos_ in ("VERB", "AUX") or t.head.i == t.i:
+            return t if t.pos_ in ("VERB", "AUX") else tok
+        t = t.head
+    return tok
 
 
 def _modifies_other(tok: Any, holder_toks: set[int]) -> bool:
