@@ -155,7 +155,7 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
     if c.lemma in lex.continuing_verbs and (modal_demand(lex, head) or wanted(head)):
         w.cue, w.cue_tok = c.lemma, head
         w.demand = "modal"
-    elif c.lemma in lex.continuing_verbs | {"take", "come"} and (
+    elif c.lemma in lex.continuing_verbs | {"take", "come", "arise"} and (
             negated(lex, head) or strong_condition(lex, clause_text(head))):
         # "the truce would not come into force until sanctions were lifted"
         w.cue, w.cue_tok = c.lemma, head

@@ -33,9 +33,6 @@ def members(tok: Any) -> list[Any]:
 def holders_of(k: Knowledge, r: Reading, tok: Any) -> Found:
     """A subject token and its coordinated siblings ("Britain and France") as holders; a plural
     subject with named members ("EU leaders, including Macron and Tusk") is those members."""
-    members_found = [found for m in members(tok) for found in resolve_token(k, r, m)]
-    if members_found:
-        return list({h.holder_id: (h, how) for h, how in members_found}.values())
     toks = [tok] + [c for c in tok.conjuncts if c.i > tok.i]
     # "The United States, Saudi Arabia, the UAE and Egypt" is often parsed as an apposition chain.
     for c in tok.children:
@@ -44,7 +41,8 @@ def holders_of(k: Knowledge, r: Reading, tok: Any) -> Found:
     out: Found = []
     seen: set[str] = set()
     for t in toks:
-        for h, how in resolve_token(k, r, t):
+        listed = members(t)     # "Zelensky and European leaders including Starmer and Macron"
+        for h, how in (found for m in listed for found in resolve_token(k, r, m)) if listed else resolve_token(k, r, t):
             if h.holder_id not in seen:
                 seen.add(h.holder_id)
                 out.append((h, how))

@@ -114,6 +114,8 @@ def _kept_on_conditions(lex: Lexicon, topic: str, term: str, w: Any, pol: str, m
                         after: str) -> Side:
     """"we will return to war if Hamas does not disarm", "he will not extend the truce if no deal is
     reached": a holder keeping a truce on conditions (SPEC: support, conditional)."""
+    if lex.is_intent(term):
+        return pol, mod     # "will keep striking as long as they threaten the Druze": fighting on, on a condition
     if topic == "ceasefire" and pol == "oppose" and mod == "conditional" and \
             _THREAT_CONDITION.search(clause) and not lex.precondition_regex.search(clause) and \
             (lex.is_inverse(term) or (w.cue or "").split(" ")[0] in ("extend", "end", "resume", "return", "hold",

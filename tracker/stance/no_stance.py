@@ -54,8 +54,10 @@ def not_reached(lex: Lexicon, c: Climb) -> str | None:
 
 
 def a_time(lex: Lexicon, c: Climb) -> str | None:
-    """"following the 2024 ceasefire", "during the truce": a time, not a stance."""
-    if c.dep == "prep" and c.tok.lower_ in _TEMPORAL_PREPS and c.tok.i != c.w.root.i and c.w.cue is None:
+    """"following the 2024 ceasefire", "during the truce": a time, not a stance; nor is "despite calls
+    for a truce" the stance of the verb it hangs from (acting despite a call is no call)."""
+    if c.dep == "prep" and c.tok.lower_ in _TEMPORAL_PREPS and c.tok.i != c.w.root.i and \
+            (c.w.cue is None or c.tok.lower_ == "despite"):
         return STOP
     return None
 
