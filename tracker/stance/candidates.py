@@ -26,7 +26,7 @@ from tracker.stance.speakers import (
     spoken_for,
     subject_holders,
 )
-from tracker.stance.syntax import clause_text, dated_before, lemma, subtree_span
+from tracker.stance.syntax import FUTURE_AUXES, clause_text, dated_before, lemma, subtree_span
 from tracker.stance.topics import combat, topic_mentions
 
 _MODAL_WORDS = {"would", "will", "could", "should", "must", "shall", "can", "may", "might", "'ll", "wo"}
@@ -75,14 +75,13 @@ def topic_mention(k: Knowledge, r: Reading, span: Any, topic: str, term: str, se
     return _stance(k, r, w, span, topic, term, sent)
 
 
-
 def _intended(k: Knowledge, w: Walk) -> bool:
     """Is carrying the war on said as an intention: a future modal on the verb, or a verb or adjective
     of intent above it within the clause ("vowed to press ahead", "is determined to fight on")?"""
     lex = k.lex
     tok = w.root
     for _ in range(4):
-        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "would", "shall", "'ll", "wo") for c in tok.children):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUXES for c in tok.children):
             return True
         lem = tok.lemma_.lower()
         if tok is not w.root and (lem in lex.intent_verbs or lem in lex.intent_adjectives):

@@ -75,9 +75,6 @@ def walk(lex: Lexicon, span: Any, term: str = "") -> Walk | None:
 # --- the rules, in the order they are tried -------------------------------------------------------------
 
 
-
-
-
 def _wish_on_other(lex: Lexicon, c: Climb) -> str | None:
     """"Trump said he hoped Moscow would accept the truce": the hope is Trump's support, Moscow only
     the one it is pinned on."""
@@ -108,10 +105,6 @@ def _speech(lex: Lexicon, c: Climb) -> str | None:
         if not c.contrast:
             return DONE
     return None
-
-
-
-
 
 
 def _without(lex: Lexicon, c: Climb) -> str | None:
@@ -199,8 +192,6 @@ def _there_be(lex: Lexicon, c: Climb) -> str | None:
     return None
 
 
-
-
 def _made_conditional(lex: Lexicon, c: Climb) -> str | None:
     """"made the truce conditional on ...", "renders any ceasefire dependent on ..."."""
     w, head = c.w, c.head
@@ -211,10 +202,6 @@ def _made_conditional(lex: Lexicon, c: Climb) -> str | None:
         w.absorb(lex, head, lexical=False)
         return c.top(head)
     return None
-
-
-
-
 
 
 def _rather_than(lex: Lexicon, c: Climb) -> str | None:

@@ -22,12 +22,17 @@ _INCLUDING = ("including",)
 _RELATIVE = ("which", "who", "that")
 
 
-def members(tok: Any) -> list[Any]:
-    """"Several EU leaders, including Macron and Tusk": the named members of a plural subject."""
+def _listed(tok: Any, preps: tuple[str, ...]) -> list[Any]:
+    """The objects of a plural noun's preposition and their conjuncts ("leaders of A, B and C")."""
     if tok.tag_ not in ("NNS", "NNPS"):
         return []
-    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ in _INCLUDING
+    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ in preps
             for p in c.children if p.dep_ == "pobj" for g in [p] + [x for x in p.conjuncts if x.i > p.i]]
+
+
+def members(tok: Any) -> list[Any]:
+    """"Several EU leaders, including Macron and Tusk": the named members of a plural subject."""
+    return _listed(tok, _INCLUDING)
 
 
 def holders_of(k: Knowledge, r: Reading, tok: Any) -> Found:
@@ -123,18 +128,11 @@ def _both(k: Knowledge, r: Reading, tok: Any) -> Found:
 
 def _plural_owners(k: Knowledge, r: Reading, tok: Any) -> list[Holder]:
     """The states and organisations of "the leaders of Egypt, Jordan and Qatar" (a plural noun only)."""
-    if tok.tag_ not in ("NNS", "NNPS"):
-        return []
     out: dict[str, Holder] = {}
-    for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ == "of":
-            for p in c.children:
-                if p.dep_ != "pobj":
-                    continue
-                for g in [p] + [x for x in p.conjuncts if x.i > p.i]:
-                    for h, _ in resolve_token(k, r, g):
-                        if h.kind in ("state", "org"):
-                            out.setdefault(h.holder_id, h)
+    for g in _listed(tok, ("of",)):
+        for h, _ in resolve_token(k, r, g):
+            if h.kind in ("state", "org"):
+                out.setdefault(h.holder_id, h)
     return list(out.values())
 
 

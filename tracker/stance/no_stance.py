@@ -9,9 +9,9 @@ from __future__ import annotations
 from tracker.lexicon import Lexicon
 from tracker.stance.polarity import negated
 from tracker.stance.step import STOP, Climb
-from tracker.stance.syntax import interrogative
+from tracker.stance.syntax import FUTURE_AUXES, interrogative
 
-_FUTURE = {"will", "would", "shall", "'ll", "wo", "can", "could", "may", "might"}
+_FUTURE = FUTURE_AUXES | {"can", "could", "may", "might"}
 _TEMPORAL_PREPS = {"after", "following", "since", "before", "during", "amid", "amidst", "despite", "throughout",
                    "until", "till", "under", "within", "pending"}
 

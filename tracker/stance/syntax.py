@@ -19,6 +19,9 @@ _PARTICLES = {"out", "off", "away", "back", "down", "up"}
 _CONDITION_MARKS = {"if", "unless", "until", "till", "once", "provided", "providing", "as", "only", "so"}
 
 
+# Auxiliaries that put a clause in the future or make it an intention ("will", "would", "'ll").
+FUTURE_AUXES = frozenset({"will", "would", "shall", "'ll", "wo"})
+
 def lemma(tok: Any) -> str:
     """A verb's lemma with its particle ('rule out', 'call for' stays 'call'), lower case."""
     base = tok.lemma_.lower()
