@@ -27,7 +27,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "topics.peacekeeping": {"terms": "list", "patterns": "list", "contextual_patterns": "list", "contextual": "list",
                             "anchors": "list", "not_topic": "list", "combat": "list"},
     "evaluation": {"verbs": "list", "positive": "list", "negative": "list", "end_states": "list",
-                   "speculation": "list", "open_places": "list", "untimely": "list"},
+                   "speculation": "list", "open_places": "list", "untimely": "list", "moments": "list"},
     "speech": {"verbs": "list", "announce": "list"},
     "predicates.support": {"verbs": "list", "light_verbs": "list", "adjectives": "list", "nouns": "list"},
     "predicates.oppose": {"verbs": "list", "adjectives": "list", "nouns": "list"},
@@ -183,6 +183,7 @@ class Lexicon:
     end_states: frozenset[str]
     open_places: frozenset[str]
     untimely: frozenset[str]
+    moments: frozenset[str]
     speculation_words: frozenset[str]
     conditioned_words: frozenset[str]
     accusation_verbs: frozenset[str]
@@ -404,6 +405,7 @@ def _word_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         end_states=lower(evaluation.get("end_states", [])),
         open_places=lower(evaluation.get("open_places", [])),
         untimely=lower(evaluation.get("untimely", [])),
+        moments=lower(evaluation.get("moments", [])),
         speculation_words=lower(evaluation.get("speculation", [])),
         conditioned_words=lower(data["conditional"].get("conditioned", [])),
         accusation_verbs=lower(data["predicates"].get("accusation", {}).get("verbs", [])),

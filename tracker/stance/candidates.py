@@ -8,12 +8,13 @@ chooses who holds it; the authors of a proposal on the way support it too.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tracker.stance.assemble import Candidate
 from tracker.stance.climb import walk
-from tracker.stance.constructions import owned_noun, pressure, relative_clause
-from tracker.stance.holders import Found, noun_owners
+from tracker.stance.constructions import by_authors, owned_noun, passive_class, pressure, relative_clause
+from tracker.stance.holders import Found, holders_of, noun_owners
 from tracker.stance.modality import in_condition, modal_demand, settle
 from tracker.stance.polarity import Walk
 from tracker.stance.reading import Knowledge, Reading
@@ -75,6 +76,17 @@ def topic_mention(k: Knowledge, r: Reading, span: Any, topic: str, term: str, se
     return _stance(k, r, w, span, topic, term, sent)
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|while|whereas|although|though)\b")
+
+
+def _negated_before(lex: Any, before: str) -> bool:
+    """A negating phrase just before the topic, in the same clause ("no plans to send troops", "no
+    interest in any halt"), where the parse missed it; not one of an earlier clause ("had no intention
+    of going back to war and would honour the truce")."""
+    ends = [m.end() for m in lex.negation_regex.finditer(before)]
+    return bool(ends) and not _CLAUSE_BREAK.search(before[ends[-1]:])
+
+
 def _intended(k: Knowledge, w: Walk) -> bool:
     """Is carrying the war on said as an intention: a future modal on the verb, or a verb or adjective
     of intent above it within the clause ("vowed to press ahead", "is determined to fight on")?"""
@@ -97,10 +109,8 @@ def _stance(k: Knowledge, r: Reading, w: Walk, span: Any, topic: str, term: str,
     lex, doc = k.lex, r.doc
     if modal_demand(lex, w.cue_tok) or modal_demand(lex, w.clause_top):
         w.demand = w.demand or "modal"
-    if not w.negations:
-        neg_text = doc.text[sent.start_char:span.start_char][-80:]
-        if lex.negation_regex.search(neg_text):
-            w.negations += 1
+    if not w.negations and _negated_before(lex, doc.text[sent.start_char:span.start_char][-80:]):
+        w.negations += 1
     polarity = -w.polarity if w.negations % 2 else w.polarity
     clause = subtree_span(w.clause_top, doc)
     pol, modality = settle(lex, topic, term, w, polarity, clause_text(w.clause_top, w.root),
@@ -194,7 +204,18 @@ def _proposers(k: Knowledge, r: Reading, w: Walk) -> list[Any]:
     it ("Moscow rebuffed a U.S. proposal for a truce": the proposal's authors are for it either way)."""
     owners = noun_owners(k, r, w.cue_tok) \
         if w.cue_tok is not None and w.cue_tok.pos_ == "NOUN" and w.cue in k.lex.support_nouns else []
-    for noun in w.proposals:
+    nouns = list(w.proposals)
+    if w.cue_tok is not None and w.cue_tok.pos_ in ("VERB", "AUX"):
+        # "The proposal, put forward by Egypt, calls for a truce": the subject proposal's authors.
+        nouns += [c for c in w.cue_tok.children if c.dep_ == "nsubj" and c.lemma_.lower() in k.lex.proposal_nouns]
+    for noun in nouns:
         if noun is not w.cue_tok:
-            owners += [h for h in noun_owners(k, r, noun) if h.holder_id not in {o.holder_id for o in owners}]
+            owners += [h for h in noun_owners(k, r, noun) + _authors(k, r, noun)
+                       if h.holder_id not in {o.holder_id for o in owners}]
     return owners
+
+
+def _authors(k: Knowledge, r: Reading, noun: Any) -> list[Any]:
+    """Who put a proposal forward, named after 'by' ("a plan drafted by France")."""
+    return [h for verb, author in by_authors(noun) if passive_class(k, verb)[0] == "support"
+            for h, _ in holders_of(k, r, author)]

@@ -148,9 +148,10 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
     if c.lemma in lex.continuing_verbs and (modal_demand(lex, head) or wanted(head)):
         w.cue, w.cue_tok = c.lemma, head
         w.demand = "modal"
-    elif c.lemma in lex.continuing_verbs | {"take", "come", "arise"} and (
-            negated(lex, head) or strong_condition(lex, clause_text(head))):
-        # "the truce would not come into force until sanctions were lifted"
+    elif c.lemma in lex.continuing_verbs | {"take", "come", "arise"} and (negated(lex, head) or (
+            strong_condition(lex, clause_text(head)) and any(x.dep_ == "aux" and x.tag_ == "MD" for x in head.children))):
+        # "the truce would not come into force until sanctions were lifted"; but "the announcement
+        # came only after weeks of stalling" tells when something happened.
         w.cue, w.cue_tok = c.lemma, head
     elif head.lower_ in lex.conditioned_words and lemma(head.head) in ("make", "render", "keep"):
         # "Moscow has made any truce conditional on an end to arms deliveries"
@@ -242,6 +243,19 @@ def _untimely(lex: Lexicon, c: Climb) -> str | None:
     return None
 
 
+def _moment(lex: Lexicon, c: Climb) -> str | None:
+    """"Now is the time for a ceasefire": a call for it; "this was not the moment to demand a truce":
+    put off, so against it. Only the time that a "be" names, not "at the time of the truce"."""
+    head = c.head
+    if not (head.lemma_.lower() in lex.moments and head.dep_ == "attr" and c.dep in ("relcl", "acl", "prep")
+            and (c.dep != "prep" or c.tok.lower_ == "for") and head.head.lemma_ == "be"):
+        return None
+    w, be = c.w, head.head
+    w.cue, w.cue_tok = f"the {head.lower_}", be
+    w.absorb(lex, be, lexical=False)     # counts the "not" on "be"
+    return c.top(be)
+
+
 def _relative_clause(lex: Lexicon, c: Climb) -> str | None:
     """"a move that could test the ceasefire": the clause only describes the noun. But "any mission
     that put foreign troops on Ukrainian soil", "a plan that calls for a truce": the clause says what
@@ -290,7 +304,10 @@ def _clause_boundary(lex: Lexicon, c: Climb) -> str | None:
     # the outermost speaker, not to the speaker of the clause it hangs from.
     c.contrast = dep == "advcl" and any(x.dep_ == "mark" and x.lower_ in ("while", "whereas", "whilst")
                                         for x in c.tok.children)
-    if dep == "conj" and c.is_verb:
+    if dep == "conj" and c.is_verb and not any(x.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") or x.lemma_ == "be"
+                                               for x in [c.tok, *c.tok.children]):
+        # "did not sign or accept the truce": the conjuncts share the "not"; but "had never sought
+        # war and was ready to stop firing" has a verb of its own, and its own polarity.
         w.absorb(lex, head, lexical=False)
         if w.demand is None and modal_demand(lex, head):
             w.demand = "modal"
@@ -365,6 +382,6 @@ def _compose_predicate(lex: Lexicon, c: Climb) -> None:
 CLIMB_RULES: tuple[Callable[[Lexicon, Climb], str | None], ...] = (
     accusation, embedded_question, hypothesis, _wish_on_other, _expectation, _speech, not_reached, _without,
     _frozen, _topic_is_subject, _there_be, a_time, _made_conditional, meeting, neither_nor, _rather_than,
-    _untimely, _relative_clause, _pushed_for, _clause_boundary, _compose,
+    _untimely, _moment, _relative_clause, _pushed_for, _clause_boundary, _compose,
 )
 

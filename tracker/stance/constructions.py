@@ -14,7 +14,7 @@ from tracker.stance.holders import holders_of, resolve_token
 from tracker.stance.polarity import negated, predicate_class
 from tracker.stance.reading import Knowledge, Reading
 from tracker.stance.speakers import subject_holders
-from tracker.stance.syntax import lemma
+from tracker.stance.syntax import dated_before, lemma, named_before
 
 _INFERRED = ("pronoun", "metonym", "description", "institution")
 
@@ -59,9 +59,8 @@ def pressure(k: Knowledge, r: Reading, span: Any, topic: str, term: str, sent: A
 def relative_clause(k: Knowledge, r: Reading, span: Any, topic: str, term: str, sent: Any) -> list[Candidate]:
     """A stance told about the topic in a relative clause: "the ceasefire that Ukraine accepted",
     "a ceasefire deal Trump announced" (a journalist's statement of the subject's position)."""
-    root = span.root
-    nouns = [root] + ([root.head] if root.dep_ == "compound" and root.head.lemma_.lower() in k.lex.transparent_nouns else [])
-    out: list[Candidate] = []
+    nouns = _topic_nouns(k, span.root)
+    out: list[Candidate] = passive_authors(k, r, nouns, topic, term, sent)
     for n in nouns:
         for rel in (c for c in n.children if c.dep_ == "relcl" and c.pos_ in ("VERB", "AUX")):
             cls, cue = predicate_class(k.lex, rel)
@@ -76,10 +75,60 @@ def relative_clause(k: Knowledge, r: Reading, span: Any, topic: str, term: str, 
     return out
 
 
+def _topic_nouns(k: Knowledge, root: Any) -> list[Any]:
+    """The topic's noun and the transparent noun it names ("the ceasefire plan": ceasefire, plan)."""
+    return [root] + ([root.head] if root.dep_ == "compound" and root.head.lemma_.lower() in k.lex.transparent_nouns else [])
+
+
+def passive_authors(k: Knowledge, r: Reading, nouns: list[Any], topic: str, term: str, sent: Any) -> list[Candidate]:
+    """The topic told with its author in a passive: "a truce proposed by the United States and Egypt",
+    "the plan set out by Biden", "a force, which has been championed by Britain and France", "the truce,
+    rejected by Hamas". The one named after "by" takes the verb's side, as the subject of the active
+    clause would. Troops named only by a contextual word ("troops sent by North Korea") are no force."""
+    if topic == "peacekeeping" and k.lex.is_contextual(term) or \
+            r.on is not None and any(named_before(n, r.on) for n in nouns):
+        return []
+    out: list[Candidate] = []
+    for verb, author in (va for n in nouns for va in by_authors(n)):
+        cls, cue = passive_class(k, verb)
+        if cls is None or lemma(verb) in k.lex.accusation_verbs or (r.on is not None and dated_before(verb, r.on)):
+            continue
+        pol = "oppose" if (cls == "oppose") != bool(negated(k.lex, verb) % 2) else "support"
+        for holder, how in holders_of(k, r, author):
+            out.append(Candidate.of_sentence(
+                r, sent, holder=holder, topic=topic, polarity=pol, modality="firm", confidence=0.7,
+                attribution="inferred" if how in _INFERRED else "reported", cue=f"{cue} by [{term}]"))
+    return out
+
+
+def passive_class(k: Knowledge, verb: Any) -> tuple[str | None, str]:
+    """The side of a passive verb; its particle is left untagged with no object ("put forward by")."""
+    for c in verb.children:
+        key = f"{verb.lemma_.lower()} {c.lower_}"
+        if c.dep_ in ("advmod", "prt") and c.i == verb.i + 1 and key in k.lex.support_verbs | k.lex.oppose_verbs:
+            return ("oppose" if key in k.lex.oppose_verbs else "support"), key
+    return predicate_class(k.lex, verb)
+
+
+def by_authors(noun: Any) -> list[tuple[Any, Any]]:
+    """(verb, author) of each passive clause on the noun that names its author: the participle
+    ("proposed by X") or a relative clause with a passive subject ("which has been pitched by X")."""
+    out = []
+    for v in noun.children:
+        passive = v.dep_ == "acl" and v.tag_ == "VBN" or \
+            v.dep_ == "relcl" and any(c.dep_ == "nsubjpass" for c in v.children)
+        if passive and v.pos_ in ("VERB", "AUX"):
+            out += [(v, p) for a in v.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
+    return out
+
+
 def owned_noun(k: Knowledge, r: Reading, span: Any, topic: str, term: str, sent: Any,
                polarity: int) -> list[Candidate]:
-    """Stances carried inside a noun phrase: 'a US-brokered truce', "Russia's ceasefire proposal"."""
+    """Stances carried inside a noun phrase: 'a US-brokered truce', "Russia's ceasefire proposal"; not
+    a truce of years ago ("the 2020 Russian-brokered ceasefire")."""
     out: list[Candidate] = []
+    if r.on is not None and named_before(span.root, r.on):
+        return out
     for tok, cue in _noun_owners(k, span.root):
         for holder, _how in resolve_token(k, r, tok):
             out.append(Candidate.of_sentence(

@@ -186,6 +186,10 @@ def noun_owners(k: Knowledge, r: Reading, noun: Any) -> list[Holder]:
     for c in noun.children:
         if c.dep_ == "poss" and c.pos_ != "PRON":
             out += [h for h, _ in resolve_token(k, r, c) if h.kind in ("state", "org", "group")]
+        elif c.dep_ == "prep" and c.lower_ == "from" and noun.lemma_.lower() in k.lex.proposal_nouns:
+            # "an offer from Zelensky for a pause", "a call from Pakistan for both sides to hold fire"
+            out += [h for p in c.children if p.dep_ == "pobj" for h, _ in holders_of(k, r, p)
+                    if h.holder_id not in {x.holder_id for x in out}]
         elif c.dep_ in ("amod", "compound", "nmod") and c.ent_type_ in ("NORP", "GPE", "ORG"):
             for part in [c] + [g for g in c.subtree if g.ent_type_ in ("NORP", "GPE", "ORG") and g.i != c.i]:
                 ent = entity_of(part, r.doc)

@@ -95,9 +95,14 @@ def evaluation(lex: Lexicon, tok: Any) -> tuple[int, str] | None:
         comps += [a for o in objs[:1] for a in o.subtree if a.dep_ == "appos"]
     comps += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "as"
               for g in c.children if g.dep_ in ("pobj", "amod", "acomp")]
-    if tok.lemma_ == "be" and any(c.dep_ == "prep" and c.lower_ == "on" and any(
-            g.dep_ == "pobj" and g.lower_ in lex.open_places for g in c.children) for c in tok.children):
-        return 1, "on the table"     # "troops are on the table", "a truce is not on the agenda"
+    places = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "on" and any(
+              g.dep_ == "pobj" and g.lower_ in lex.open_places for g in c.children)] if tok.lemma_ == "be" else []
+    if places:
+        # "troops are on the table", "a truce is not on the agenda"; a quoted 'was "not on the table"'
+        # hangs its "not" on the preposition.
+        if any(c.dep_ == "neg" for c in places[0].children):
+            return -1, "not on the table"
+        return 1, "on the table"
     for comp in comps:
         words = [comp] + [c for c in comp.children if c.dep_ in ("amod", "compound", "advmod", "acomp")]
         for wtok in words:

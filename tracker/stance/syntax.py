@@ -162,6 +162,14 @@ def dated_before(cue: Any, on: date) -> bool:
     return False
 
 
+def named_before(noun: Any, on: date) -> bool:
+    """Does the noun carry its own year, more than about ten months before the article ("the 2020
+    ceasefire brokered by Russia" in a 2026 article): a truce of the past, not a stance now."""
+    years = [int(c.text) for c in noun.children if c.dep_ in ("nummod", "compound", "amod")
+             and c.text.isdigit() and len(c.text) == 4 and 1900 < int(c.text) < 2100]
+    return bool(years) and (on - date(years[0], 12, 28)).days > _HISTORY_DAYS
+
+
 def _date_of(objects: Any) -> date | None:
     """The date a time phrase's object names: a year ("in 2024"), a month and year ("in November
     2024", "on November 26, 2024"), or "late 2024"; the month read only from a proper noun."""

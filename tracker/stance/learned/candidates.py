@@ -22,7 +22,7 @@ from tracker.models import Holder
 from tracker.stance.holders import members
 from tracker.stance.learned.features import features
 from tracker.stance.learned.resources import TOPICS, DecideData
-from tracker.stance.syntax import dated_before
+from tracker.stance.syntax import dated_before, named_before
 
 _PERSON_PRONOUNS = {"he": "m", "she": "f"}
 _REFERRING = {"he", "she", "it", "they"}
@@ -95,8 +95,9 @@ def generate(inputs: Inputs, gaz: Gazetteer, lex: Lexicon, data: DecideData) -> 
         if gap:
             recent.clear()
         refs = _topic_refs(sent, lex, data, force_named, recent, n)
-        if inputs.on is not None:       # history recalled (as the rules read it), on the verb over the topic
-            refs = [x for x in refs if not dated_before(_governing_verb(x.tok), inputs.on)]
+        if inputs.on is not None:       # history recalled (as the rules read it): on the verb over the topic,
+            on = inputs.on              # or on the topic's own noun ("the 2020 ceasefire")
+            refs = [x for x in refs if not (dated_before(_governing_verb(x.tok), on) or named_before(x.tok, on))]
         holders = all_holders[n] or _quoted_speakers(inputs, all_holders, n, lex)
         lemmas = {t.lemma_.lower() for t in sent.span}
         for ref in refs:
