@@ -27,7 +27,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "topics.peacekeeping": {"terms": "list", "patterns": "list", "contextual_patterns": "list", "contextual": "list",
                             "anchors": "list", "not_topic": "list", "combat": "list"},
     "evaluation": {"verbs": "list", "positive": "list", "negative": "list", "end_states": "list",
-                   "speculation": "list", "open_places": "list", "untimely": "list", "moments": "list"},
+                   "speculation": "list", "open_places": "list", "untimely": "list", "moments": "list", "wrong_moments": "list"},
     "speech": {"verbs": "list", "announce": "list"},
     "predicates.support": {"verbs": "list", "light_verbs": "list", "adjectives": "list", "nouns": "list"},
     "predicates.oppose": {"verbs": "list", "adjectives": "list", "nouns": "list"},
@@ -184,6 +184,7 @@ class Lexicon:
     open_places: frozenset[str]
     untimely: frozenset[str]
     moments: frozenset[str]
+    wrong_moments: frozenset[str]
     speculation_words: frozenset[str]
     conditioned_words: frozenset[str]
     accusation_verbs: frozenset[str]
@@ -406,6 +407,7 @@ def _word_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         open_places=lower(evaluation.get("open_places", [])),
         untimely=lower(evaluation.get("untimely", [])),
         moments=lower(evaluation.get("moments", [])),
+        wrong_moments=lower(evaluation.get("wrong_moments", [])),
         speculation_words=lower(evaluation.get("speculation", [])),
         conditioned_words=lower(data["conditional"].get("conditioned", [])),
         accusation_verbs=lower(data["predicates"].get("accusation", {}).get("verbs", [])),

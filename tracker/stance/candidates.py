@@ -8,7 +8,6 @@ chooses who holds it; the authors of a proposal on the way support it too.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from tracker.stance.assemble import Candidate
@@ -76,15 +75,23 @@ def topic_mention(k: Knowledge, r: Reading, span: Any, topic: str, term: str, se
     return _stance(k, r, w, span, topic, term, sent)
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|while|whereas|although|though)\b")
-
-
-def _negated_before(lex: Any, before: str) -> bool:
+def _negated_before(lex: Any, doc: Any, sent: Any, span: Any) -> bool:
     """A negating phrase just before the topic, in the same clause ("no plans to send troops", "no
-    interest in any halt"), where the parse missed it; not one of an earlier clause ("had no intention
-    of going back to war and would honour the truce")."""
-    ends = [m.end() for m in lex.negation_regex.finditer(before)]
-    return bool(ends) and not _CLAUSE_BREAK.search(before[ends[-1]:])
+    intention of training and deploying troops"), where the parse missed it; not one of an earlier
+    clause ("had no intention of going back to war and would honour the truce"): a new subject or a
+    conjoined verb with its own auxiliary between them ends the phrase's reach."""
+    start = max(sent.start_char, span.start_char - 80)
+    ends = [start + m.end() for m in lex.negation_regex.finditer(doc.text[start:span.start_char])]
+    if not ends:
+        return False
+    between = [t for t in sent if ends[-1] <= t.idx < span.start_char]
+    last = next((t for t in reversed(list(sent)) if t.idx < ends[-1]), None)
+    clause = next((a for a in ([last, *last.ancestors] if last is not None else []) if a.pos_ in ("VERB", "AUX")), None)
+    if clause is not None and span.root.i not in {t.i for t in clause.subtree}:
+        return False        # "until it was no longer under threat, ruling out a truce": another clause's
+    return not any(t.dep_ in ("nsubj", "nsubjpass", "expl") or t.lower_ == ";" or
+                   (t.dep_ in ("aux", "auxpass") and t.head.dep_ in ("conj", "advcl", "relcl", "ccomp", "parataxis"))
+                   for t in between)
 
 
 def _intended(k: Knowledge, w: Walk) -> bool:
@@ -109,7 +116,7 @@ def _stance(k: Knowledge, r: Reading, w: Walk, span: Any, topic: str, term: str,
     lex, doc = k.lex, r.doc
     if modal_demand(lex, w.cue_tok) or modal_demand(lex, w.clause_top):
         w.demand = w.demand or "modal"
-    if not w.negations and _negated_before(lex, doc.text[sent.start_char:span.start_char][-80:]):
+    if not w.negations and _negated_before(lex, doc, sent, span):
         w.negations += 1
     polarity = -w.polarity if w.negations % 2 else w.polarity
     clause = subtree_span(w.clause_top, doc)

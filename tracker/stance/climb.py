@@ -149,7 +149,7 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
         w.cue, w.cue_tok = c.lemma, head
         w.demand = "modal"
     elif c.lemma in lex.continuing_verbs | {"take", "come", "arise"} and (negated(lex, head) or (
-            strong_condition(lex, clause_text(head)) and any(x.dep_ == "aux" and x.tag_ == "MD" for x in head.children))):
+            strong_condition(lex, clause_text(head)) and not _narrated(head))):
         # "the truce would not come into force until sanctions were lifted"; but "the announcement
         # came only after weeks of stalling" tells when something happened.
         w.cue, w.cue_tok = c.lemma, head
@@ -179,6 +179,12 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
         return c.up()
     w.absorb(lex, head, lexical=False)
     return c.top(head)
+
+
+def _narrated(verb: Any) -> bool:
+    """A past tense with no auxiliary tells what happened ("the announcement came only after weeks of
+    stalling"), not a condition set on a truce ("a ceasefire comes only after they withdraw")."""
+    return verb.tag_ == "VBD" and not any(x.dep_ in ("aux", "auxpass") for x in verb.children)
 
 
 def _there_be(lex: Lexicon, c: Climb) -> str | None:
@@ -244,15 +250,20 @@ def _untimely(lex: Lexicon, c: Climb) -> str | None:
 
 
 def _moment(lex: Lexicon, c: Climb) -> str | None:
-    """"Now is the time for a ceasefire": a call for it; "this was not the moment to demand a truce":
-    put off, so against it. Only the time that a "be" names, not "at the time of the truce"."""
+    """"Now is the time for a ceasefire": a call for it; "this was not the moment (no time, hardly the
+    time, the wrong time) to demand a truce": put off, so against it. Only the time that a "be" names
+    and that the topic's own infinitive or "for" completes, not "at the time of the truce" or "the first
+    time Russia accepted a truce"."""
     head = c.head
-    if not (head.lemma_.lower() in lex.moments and head.dep_ == "attr" and c.dep in ("relcl", "acl", "prep")
-            and (c.dep != "prep" or c.tok.lower_ == "for") and head.head.lemma_ == "be"):
+    if not (head.lemma_.lower() in lex.moments and head.dep_ == "attr" and head.head.lemma_ == "be"
+            and (c.dep == "prep" and c.tok.lower_ == "for" or c.dep in ("relcl", "acl") and not any(
+                x.dep_ in ("nsubj", "nsubjpass") for x in c.tok.children))):
         return None
     w, be = c.w, head.head
     w.cue, w.cue_tok = f"the {head.lower_}", be
     w.absorb(lex, be, lexical=False)     # counts the "not" on "be"
+    if any(x.lower_ in lex.wrong_moments for x in [*head.children, *be.children]):
+        w.polarity *= -1
     return c.top(be)
 
 
@@ -263,6 +274,10 @@ def _relative_clause(lex: Lexicon, c: Climb) -> str | None:
     w = c.w
     if not (c.dep == "relcl" and c.head.pos_ in ("NOUN", "PROPN") and not c.frozen):
         return None
+    speech = _misattached_speech(lex, c)
+    if speech is not None:
+        w.speech = speech
+        return DONE
     subjects = [x for x in c.tok.children if x.dep_ in ("nsubj", "nsubjpass")]
     if w.cue is not None and _actor(c.head) and len(subjects) == 1 and subjects[0].lower_ in ("which", "who"):
         # "Egypt, which brokered the ceasefire, ...": the clause is the named actor's own stance.
@@ -274,6 +289,20 @@ def _relative_clause(lex: Lexicon, c: Climb) -> str | None:
     w.negations = 0
     w.hedge = False
     return c.top(c.head)
+
+
+def _misattached_speech(lex: Lexicon, c: Climb) -> Any:
+    """"Zelensky said after the meeting that Ukraine was ready for a truce": a "that" clause with its own
+    subject hung on the nearest noun is the complement of the speech verb above that noun."""
+    if not any(x.dep_ == "mark" and x.lower_ == "that" for x in c.tok.children) or \
+            not any(x.dep_ in ("nsubj", "nsubjpass") for x in c.tok.children):
+        return None
+    t = c.head
+    for _ in range(3):
+        if t.dep_ not in ("pobj", "prep") or t.head.i == t.i:
+            break
+        t = t.head
+    return t if t.pos_ in ("VERB", "AUX") and lemma(t) in lex.speech_verbs else None
 
 
 def _actor(tok: Any) -> bool:
@@ -305,9 +334,11 @@ def _clause_boundary(lex: Lexicon, c: Climb) -> str | None:
     c.contrast = dep == "advcl" and any(x.dep_ == "mark" and x.lower_ in ("while", "whereas", "whilst")
                                         for x in c.tok.children)
     if dep == "conj" and c.is_verb and not any(x.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") or x.lemma_ == "be"
-                                               for x in [c.tok, *c.tok.children]):
+                                               for x in [c.tok, *c.tok.children]) and \
+            not any(x.dep_ == "cc" and x.lower_ in ("but", "yet") for x in head.children):
         # "did not sign or accept the truce": the conjuncts share the "not"; but "had never sought
-        # war and was ready to stop firing" has a verb of its own, and its own polarity.
+        # war and was ready to stop firing" has a verb of its own, and "did not halt its strikes but
+        # agreed to a truce" turns against the first.
         w.absorb(lex, head, lexical=False)
         if w.demand is None and modal_demand(lex, head):
             w.demand = "modal"

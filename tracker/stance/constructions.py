@@ -11,10 +11,11 @@ from typing import Any
 
 from tracker.stance.assemble import Candidate
 from tracker.stance.holders import holders_of, resolve_token
+from tracker.stance.modality import hedged, modality
 from tracker.stance.polarity import negated, predicate_class
 from tracker.stance.reading import Knowledge, Reading
 from tracker.stance.speakers import subject_holders
-from tracker.stance.syntax import dated_before, lemma, named_before
+from tracker.stance.syntax import clause_text, dated_before, lemma, named_before
 
 _INFERRED = ("pronoun", "metonym", "description", "institution")
 
@@ -93,10 +94,13 @@ def passive_authors(k: Knowledge, r: Reading, nouns: list[Any], topic: str, term
         cls, cue = passive_class(k, verb)
         if cls is None or lemma(verb) in k.lex.accusation_verbs or (r.on is not None and dated_before(verb, r.on)):
             continue
+        if author.ent_type_ == "NORP" and author.tag_ in ("NNS", "NNPS"):
+            continue        # "a truce welcomed by Israelis and Palestinians alike": peoples, not states
         pol = "oppose" if (cls == "oppose") != bool(negated(k.lex, verb) % 2) else "support"
+        mod = modality(k.lex, clause_text(verb, verb), hedged(k.lex, verb, lexical=False))
         for holder, how in holders_of(k, r, author):
             out.append(Candidate.of_sentence(
-                r, sent, holder=holder, topic=topic, polarity=pol, modality="firm", confidence=0.7,
+                r, sent, holder=holder, topic=topic, polarity=pol, modality=mod, confidence=0.7,
                 attribution="inferred" if how in _INFERRED else "reported", cue=f"{cue} by [{term}]"))
     return out
 
@@ -116,7 +120,7 @@ def by_authors(noun: Any) -> list[tuple[Any, Any]]:
     out = []
     for v in noun.children:
         passive = v.dep_ == "acl" and v.tag_ == "VBN" or \
-            v.dep_ == "relcl" and any(c.dep_ == "nsubjpass" for c in v.children)
+            v.dep_ == "relcl" and any(c.dep_ == "nsubjpass" and c.lower_ in ("which", "that", "who") for c in v.children)
         if passive and v.pos_ in ("VERB", "AUX"):
             out += [(v, p) for a in v.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
     return out

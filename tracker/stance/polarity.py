@@ -49,6 +49,8 @@ def predicate_class(lex: Lexicon, tok: Any, via: Any = None, depth: int = 1, has
     """Does this token take a side on what lies below it? Returns (support|oppose|None, cue)."""
     base = lemma(tok)
     keys = [base]
+    if via is not None and via.dep_ == "attr" and base == "be":
+        keys.insert(0, f"be {via.lemma_.lower()}")      # "would not be part of the force"
     if via is not None and via.dep_ in ("prep", "agent") and tok.pos_ in ("VERB", "AUX", "ADJ"):
         keys.insert(0, f"{base} {via.lower_}")
         # "pour scorn on", "cast doubt on": the verb's own object is part of the predicate.

@@ -16,7 +16,7 @@ from typing import Any
 from tracker.lexicon import Lexicon
 from tracker.stance.holders import Found, holders_of
 from tracker.stance.reading import Knowledge, Reading
-from tracker.stance.syntax import PRONOUNS_SELF, SUBJECT_DEPS, entity_before, entity_of, lemma
+from tracker.stance.syntax import SUBJECT_DEPS, entity_before, entity_of, is_self, lemma
 
 
 def subject_holders(k: Knowledge, r: Reading, verb: Any) -> Found:
@@ -145,7 +145,7 @@ def agents(k: Knowledge, r: Reading, tok: Any) -> tuple[Found, str, set[str]]:
 def _subject_agents(k: Knowledge, r: Reading, tok: Any, subj: list[Any]) -> tuple[Found, str]:
     """The holders named by a clause's active subject(s), and how."""
     s = subj[0]
-    if s.lower_ in PRONOUNS_SELF:
+    if is_self(s):
         return [], "self"
     if s.lemma_.lower() in ("troop", "soldier", "contingent", "peacekeeper", "personnel") and \
             s.i in {x.i for x in tok.subtree}:
@@ -158,7 +158,7 @@ def _subject_agents(k: Knowledge, r: Reading, tok: Any, subj: list[Any]) -> tupl
     holders: Found = []
     for extra in subj:      # "X and Y backed ..." is sometimes parsed as two subjects
         holders += [h for h in holders_of(k, r, extra) if h[0].holder_id not in {x.holder_id for x, _ in holders}]
-    how = "pronoun" if s.pos_ == "PRON" and s.lower_ not in PRONOUNS_SELF else "subject"
+    how = "pronoun" if s.pos_ == "PRON" and not is_self(s) else "subject"
     if not holders and s.lemma_.lower() in k.lex.other_party_nouns and not own_side(k, s):
         how = "unresolved"      # "26 countries pledged ...": someone, but not the speaker
     return holders, how
@@ -247,7 +247,7 @@ def pronoun_before(w: Any) -> str:
     for t in [w.cue_tok, *w.cue_tok.ancestors]:
         subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is not None:
-            if subj.pos_ == "PRON" and subj.i < w.speech.i and subj.lower_ not in PRONOUNS_SELF:
+            if subj.pos_ == "PRON" and subj.i < w.speech.i and not is_self(subj):
                 return "plural" if subj.lower_ in ("they", "them") else "singular"
             return ""
         if t.i == w.speech.i:

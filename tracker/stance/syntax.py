@@ -55,11 +55,16 @@ def interrogative(clause: Any, only_whether: bool = False) -> bool:
     return False
 
 
+def is_self(tok: Any) -> bool:
+    """A first-person pronoun ("we", "us"), not the country "US" in capitals."""
+    return tok.lower_ in PRONOUNS_SELF and not (tok.text.isupper() and len(tok.text) > 1)
+
+
 def wished_on_other(clause: Any, wish: Any) -> bool:
     """Is the subject of a wished-for clause someone other than the one who wishes ("he hoped Moscow
     would accept")? "I hope we can agree" and "he hoped he could" are the wisher's own."""
     subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is None or subj.lower_ in PRONOUNS_SELF or subj.lower_ in PRONOUNS_PERSON:
+    if subj is None or is_self(subj) or subj.lower_ in PRONOUNS_PERSON:
         return False
     own = next((c for c in wish.children if c.dep_ == "nsubj"), None)
     return own is None or own.lower_ != subj.lower_

@@ -95,9 +95,10 @@ def generate(inputs: Inputs, gaz: Gazetteer, lex: Lexicon, data: DecideData) -> 
         if gap:
             recent.clear()
         refs = _topic_refs(sent, lex, data, force_named, recent, n)
-        if inputs.on is not None:       # history recalled (as the rules read it): on the verb over the topic,
-            on = inputs.on              # or on the topic's own noun ("the 2020 ceasefire")
-            refs = [x for x in refs if not (dated_before(_governing_verb(x.tok), on) or named_before(x.tok, on))]
+        if inputs.on is not None:       # history recalled (as the rules read it): on the verb over the topic, or
+            on = inputs.on              # a truce of years ago as the subject ("the 2021 ceasefire ... collapsed")
+            refs = [x for x in refs if not (dated_before(_governing_verb(x.tok), on) or
+                                            x.tok.dep_ in ("nsubj", "nsubjpass") and named_before(x.tok, on))]
         holders = all_holders[n] or _quoted_speakers(inputs, all_holders, n, lex)
         lemmas = {t.lemma_.lower() for t in sent.span}
         for ref in refs:
