@@ -156,16 +156,22 @@ def test_our_held_out_articles_meet_the_floor(runtime: Runtime) -> None:
 
     held = gold.read_passages(report.HELDOUT, "heldout")
     trained_on = {p.article.article_id for p in gold.read_passages(report.PASSAGES)}
-    assert len(held) >= 40 and not trained_on & {h.article.article_id for h in held}
+    assert len(held) >= 70 and not trained_on & {h.article.article_id for h in held}
     assert not {p.article.text for p in gold.read_passages(report.PASSAGES)} & {h.article.text for h in held}
-    arts = [h.article for h in held]
-    figs = gold.stance_figures(held, [(a.article_id, s.country, s.holder_name, s.holder_kind, s.topic, s.score)
-                                      for a, sts in runtime.scorer.score_articles(arts) for s in sts])
-    rules = gold.stance_figures(held, [(a.article_id, s.country, s.holder_name, s.holder_kind, s.topic, s.score)
-                                       for a, sts in report.collector(runtime)[0].score_articles(arts) for s in sts])
-    print(f"\nheld-out articles: country {figs['country'].line()}\n{' ' * 19}person  {figs['person'].line()}"
-          f"\n{' ' * 19}rules   {rules['country'].line()}")
-    assert figs["country"].f1 >= FLOOR["heldout_country_f1"] and figs["country"].f1 > rules["country"].f1
-    assert figs["person"].f1 >= FLOOR["heldout_person_f1"]
-    assert figs["country/peacekeeping"].f1 >= FLOOR["heldout_peacekeeping_f1"]
-    assert figs["country"].precision >= 0.75
+    # Two sets with their own floors: the first 48 articles (articles_b, articles_c) and the 24 of
+    # articles_d, written later by another hand for a fresh check (ids ho2-*).
+    later = [h for h in held if h.article.article_id.startswith(report.LATER_HELDOUT)]
+    first = [h for h in held if h not in later]
+    assert len(first) == 48 and len(later) == 24
+    for name, part in (("heldout", first), ("heldout_d", later)):
+        arts = [h.article for h in part]
+        figs = gold.stance_figures(part, [(a.article_id, s.country, s.holder_name, s.holder_kind, s.topic, s.score)
+                                          for a, sts in runtime.scorer.score_articles(arts) for s in sts])
+        rules = gold.stance_figures(part, [(a.article_id, s.country, s.holder_name, s.holder_kind, s.topic, s.score)
+                                           for a, sts in report.collector(runtime)[0].score_articles(arts) for s in sts])
+        print(f"\n{name}: country {figs['country'].line()}\n{' ' * 11}person  {figs['person'].line()}"
+              f"\n{' ' * 11}rules   {rules['country'].line()}")
+        assert figs["country"].f1 >= FLOOR[f"{name}_country_f1"] and figs["country"].f1 > rules["country"].f1
+        assert figs["person"].f1 >= FLOOR[f"{name}_person_f1"]
+        assert figs["country/peacekeeping"].f1 >= FLOOR[f"{name}_peacekeeping_f1"]
+        assert figs["country"].precision >= 0.75
