@@ -282,13 +282,16 @@ def _relative_clause(lex: Lexicon, c: Climb) -> str | None:
     if w.cue is not None and _actor(c.head) and len(subjects) == 1 and subjects[0].lower_ in ("which", "who"):
         # "Egypt, which brokered the ceasefire, ...": the clause is the named actor's own stance.
         return DONE
-    if not (c.tok.i == w.root.i or w.cue is not None):
-        return STOP
+    if not (c.tok.i == w.root.i or w.cue is not None) or c.head.lemma_.lower() in _WARS:
+        return STOP     # "his plan to end the war, under which fighting would stop": a war never stands for a truce
     w.cue = w.cue_tok = None
     w.polarity = -1 if c.term and lex.is_inverse(c.term) else 1
     w.negations = 0
     w.hedge = False
     return c.top(c.head)
+
+
+_WARS = frozenset({"war", "conflict", "fighting", "offensive", "invasion", "campaign", "hostility"})
 
 
 def _misattached_speech(lex: Lexicon, c: Climb) -> Any:
@@ -311,9 +314,14 @@ def _actor(tok: Any) -> bool:
 
 
 def _pushed_for(lex: Lexicon, c: Climb) -> str | None:
-    """"pushing for European troops to deploy": the clause is what is pushed for."""
+    """"pushing for European troops to deploy": the clause is what is pushed for. "eager for Russia and
+    Ukraine to agree to a truce": the clause's own subject is the one it is pinned on, not a holder."""
     if c.dep == "advcl" and is_purpose(c.tok) and any(x.dep_ == "mark" and x.lower_ == "for" for x in c.tok.children):
         c.dep = "xcomp"
+        subjects = [x for x in c.tok.children if x.dep_ in ("nsubj", "nsubjpass")]
+        if subjects and c.w.demand is None and not any(s.i in {t.i for t in c.w.root.subtree} or
+                                                      c.w.root.i in {t.i for t in s.subtree} for s in subjects):
+            c.w.demand, c.w.demand_tok = "verb", c.head
     return None
 
 

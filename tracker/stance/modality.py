@@ -133,10 +133,11 @@ def _but_first(lex: Lexicon, topic: str, term: str, w: Any, pol: str, mod: str, 
 
 def _troops_unless(lex: Lexicon, topic: str, term: str, w: Any, pol: str, mod: str, clause: str,
                    after: str) -> Side:
-    """"will not send troops unless there is a US backstop": support on a condition."""
+    """"will not send troops unless there is a US backstop", "no plans to send troops unless ...": a
+    refusal on a condition the holder sets (oppose, conditional, as "no ceasefire until they withdraw")."""
     if topic == "peacekeeping" and pol == "oppose" and w.negations and \
             re.search(r"\b(unless|until|without)\b", clause, re.IGNORECASE):
-        return "support", "conditional"
+        return "oppose", "conditional"
     return pol, mod
 
 
