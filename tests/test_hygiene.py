@@ -276,3 +276,5 @@ def test_glued_words_are_cut_where_scraping_joined_them() -> None:
     assert text == "Trump wrote on Sunday that the halt to fighting with Iran held, somewhat"
     assert len(mapping) == len(text) + 1
     assert hygiene._for_parser("They agreed forthwith on what they had, with that", False)[1] == ()
+    text, _ = hygiene._for_parser("in the hours since Tuesday\u2019sabrupt ceasefire, it's quiet", False)
+    assert text == "in the hours since Tuesday's abrupt ceasefire, it's quiet"

@@ -188,6 +188,8 @@ _NAME_GLUE = re.compile(r"\b[A-Z][a-z]{3,6}(?=(?:has|had|said|says|was|would|wil
 # "fightingwith", "agree onwhat", "Sundaythat": a word glued to a function word no English word ends
 # with (the few that do are listed and left whole).
 _WORD_GLUE = re.compile(r"\b[A-Za-z][a-z]+(?=(?:that|what|with|they)\b)")
+# "Tuesday'sabrupt ceasefire": a possessive glued to the next word.
+_POSSESSIVE_GLUE = re.compile(r"[A-Za-z]'s(?=[a-z]{3})")
 _WHOLE_WORDS = frozenset({"somewhat", "forthwith", "herewith", "therewith", "wherewith", "forewarned",
                           "phrathat"})
 _WORD = re.compile(r"\w+")
@@ -215,6 +217,7 @@ def _for_parser(chunk: str, at_paragraph_start: bool) -> tuple[str, tuple[int, .
     found = {m.end() for m in _CAMEL.finditer(out)}
     found |= {m.end() for rx in (_NAME_GLUE, _WORD_GLUE) for m in rx.finditer(out)
               if _word_at(out, m.start()).lower() not in _WHOLE_WORDS}
+    found |= {m.end() for m in _POSSESSIVE_GLUE.finditer(out)}
     lowered = out.lower()
     if any(word in lowered for word in _GLUED_TOPICS):
         found |= {m.start() for m in _TOPIC_GLUE.finditer(out)}

@@ -59,50 +59,48 @@ def pressure(k: Knowledge, r: Reading, span: Any, topic: str, term: str, sent: A
 
 def relative_clause(k: Knowledge, r: Reading, span: Any, topic: str, term: str, sent: Any) -> list[Candidate]:
     """A stance told about the topic in a relative clause: "the ceasefire that Ukraine accepted",
-    "a ceasefire deal Trump announced" (a journalist's statement of the subject's position)."""
+    "a ceasefire deal Trump announced" (a journalist's statement of the subject's position), or with its
+    author in a passive: "a truce proposed by the United States and Egypt", "a force, which has been
+    championed by Britain and France", "the truce, rejected by Hamas". Not a truce of years ago ("the
+    2021 ceasefire that Qatar brokered"), nor troops named only by a contextual word ("troops sent by
+    North Korea", "the troops that Russia deployed"): those are no force."""
     nouns = _topic_nouns(k, span.root)
-    out: list[Candidate] = passive_authors(k, r, nouns, topic, term, sent)
+    if topic == "peacekeeping" and k.lex.is_contextual(term) or \
+            r.on is not None and any(named_before(n, r.on) for n in nouns):
+        return []
+    out: list[Candidate] = []
     for n in nouns:
         for rel in (c for c in n.children if c.dep_ == "relcl" and c.pos_ in ("VERB", "AUX")):
-            cls, cue = predicate_class(k.lex, rel)
             subj = [c for c in rel.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
-            if cls is None or not subj or any(c.dep_ in ("nsubjpass", "dobj") for c in rel.children):
-                continue
-            pol = "oppose" if (cls == "oppose") != bool(negated(k.lex, rel) % 2) else "support"
-            for holder, how in holders_of(k, r, subj[0]):
-                out.append(Candidate.of_sentence(
-                    r, sent, holder=holder, topic=topic, polarity=pol, modality="firm", confidence=0.7,
-                    attribution="inferred" if how in ("pronoun", "metonym") else "reported", cue=f"{cue} [{term}]"))
+            # The clause's own object must be the relative pronoun ("the ceasefire that Ukraine
+            # accepted"), not another noun ("the truce that gave Hamas time").
+            if subj and not any(c.dep_ == "nsubjpass" or c.dep_ == "dobj" and c.lower_ not in
+                                ("that", "which", "whom") for c in rel.children):
+                out += _told(k, r, rel, subj[0], predicate_class(k.lex, rel), topic, term, sent, "")
+    for verb, author in (va for n in nouns for va in by_authors(n)):
+        out += _told(k, r, verb, author, passive_class(k, verb), topic, term, sent, " by")
     return out
+
+
+def _told(k: Knowledge, r: Reading, verb: Any, author: Any, side: tuple[str | None, str], topic: str, term: str,
+          sent: Any, by: str) -> list[Candidate]:
+    """The author's stance told by a clause on the topic: the verb's side, its negations, hedges and
+    conditions; not an accusation, not an act dated long before, not a people ("a truce welcomed by
+    Israelis and Palestinians alike")."""
+    cls, cue = side
+    if cls is None or lemma(verb) in k.lex.accusation_verbs or (r.on is not None and dated_before(verb, r.on)) or \
+            author.ent_type_ == "NORP" and author.tag_ in ("NNS", "NNPS"):
+        return []
+    pol = "oppose" if (cls == "oppose") != bool(negated(k.lex, verb) % 2) else "support"
+    mod = modality(k.lex, clause_text(verb, verb), hedged(k.lex, verb, lexical=False))
+    return [Candidate.of_sentence(r, sent, holder=holder, topic=topic, polarity=pol, modality=mod, confidence=0.7,
+                                  attribution="inferred" if how in _INFERRED else "reported", cue=f"{cue}{by} [{term}]")
+            for holder, how in holders_of(k, r, author)]
 
 
 def _topic_nouns(k: Knowledge, root: Any) -> list[Any]:
     """The topic's noun and the transparent noun it names ("the ceasefire plan": ceasefire, plan)."""
     return [root] + ([root.head] if root.dep_ == "compound" and root.head.lemma_.lower() in k.lex.transparent_nouns else [])
-
-
-def passive_authors(k: Knowledge, r: Reading, nouns: list[Any], topic: str, term: str, sent: Any) -> list[Candidate]:
-    """The topic told with its author in a passive: "a truce proposed by the United States and Egypt",
-    "the plan set out by Biden", "a force, which has been championed by Britain and France", "the truce,
-    rejected by Hamas". The one named after "by" takes the verb's side, as the subject of the active
-    clause would. Troops named only by a contextual word ("troops sent by North Korea") are no force."""
-    if topic == "peacekeeping" and k.lex.is_contextual(term) or \
-            r.on is not None and any(named_before(n, r.on) for n in nouns):
-        return []
-    out: list[Candidate] = []
-    for verb, author in (va for n in nouns for va in by_authors(n)):
-        cls, cue = passive_class(k, verb)
-        if cls is None or lemma(verb) in k.lex.accusation_verbs or (r.on is not None and dated_before(verb, r.on)):
-            continue
-        if author.ent_type_ == "NORP" and author.tag_ in ("NNS", "NNPS"):
-            continue        # "a truce welcomed by Israelis and Palestinians alike": peoples, not states
-        pol = "oppose" if (cls == "oppose") != bool(negated(k.lex, verb) % 2) else "support"
-        mod = modality(k.lex, clause_text(verb, verb), hedged(k.lex, verb, lexical=False))
-        for holder, how in holders_of(k, r, author):
-            out.append(Candidate.of_sentence(
-                r, sent, holder=holder, topic=topic, polarity=pol, modality=mod, confidence=0.7,
-                attribution="inferred" if how in _INFERRED else "reported", cue=f"{cue} by [{term}]"))
-    return out
 
 
 def passive_class(k: Knowledge, verb: Any) -> tuple[str | None, str]:
