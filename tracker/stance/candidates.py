@@ -156,7 +156,9 @@ def _holders(k: Knowledge, r: Reading, w: Walk, sent: Any, in_quote: int | None,
     lex = k.lex
     if w.demand == "verb" and w.demand_tok is not None:
         found, agent_how, target = agents(k, r, w.demand_tok)
-        target |= demand_targets(k, r, w.demand_tok, w.cue_tok)
+        # Those who press are never their own targets ("Qatar and Egypt are pushing both sides to agree":
+        # "both sides" may resolve to the two states just named).
+        target = (target | demand_targets(k, r, w.demand_tok, w.cue_tok)) - {h.holder_id for h, _ in found}
         demand_by_agent = True
     else:
         found, agent_how, target = agents(k, r, w.cue_tok or w.clause_top)
