@@ -148,6 +148,11 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
     if c.lemma in lex.continuing_verbs and (modal_demand(lex, head) or wanted(head)):
         w.cue, w.cue_tok = c.lemma, head
         w.demand = "modal"
+        if wanted(head) and not modal_demand(lex, head):
+            # "Trump wants the truce to hold", "called for UN peacekeepers to return": the one who
+            # wants or calls holds it (a demand verb's agent), not nobody.
+            wanter = head.head.head if head.head.pos_ == "ADP" else head.head
+            w.demand, w.demand_tok = "verb", wanter
     elif c.lemma in lex.continuing_verbs | {"take", "come", "arise"} and (negated(lex, head) or (
             strong_condition(lex, clause_text(head)) and not _narrated(head))):
         # "the truce would not come into force until sanctions were lifted"; but "the announcement
