@@ -34,6 +34,7 @@ from tracker.stance.syntax import (
     lemma,
     wished_on_other,
 )
+from tracker.stance.verdicts import made_conditional, moment, rather_than, untimely
 
 # Relations along which a stance composes upwards (the topic is an object or complement).
 _COMPOSE = {"dobj", "pobj", "prep", "xcomp", "ccomp", "pcomp", "acomp", "attr", "compound", "nsubjpass",
@@ -204,74 +205,6 @@ def _there_be(lex: Lexicon, c: Climb) -> str | None:
     return None
 
 
-def _made_conditional(lex: Lexicon, c: Climb) -> str | None:
-    """"made the truce conditional on ...", "renders any ceasefire dependent on ..."."""
-    w, head = c.w, c.head
-    if c.dep == "dobj" and c.lemma in ("make", "render") and w.cue is None and any(
-            x.lower_ in lex.conditioned_words and x.dep_ in ("oprd", "acomp", "ccomp", "xcomp", "amod")
-            for x in head.children):
-        w.cue, w.cue_tok, w.conditional = "make conditional", head, True
-        w.absorb(lex, head, lexical=False)
-        return c.top(head)
-    return None
-
-
-def _rather_than(lex: Lexicon, c: Climb) -> str | None:
-    """"a peace deal rather than a ceasefire", "instead of a truce": a preference against it."""
-    w, tok, head = c.w, c.tok, c.head
-    if tok.lower_ in ("than", "of") and c.dep == "prep" and (
-            head.lower_ in ("rather", "instead") or any(x.lower_ in ("rather", "instead") for x in tok.children)
-            or any(x.lower_ in ("rather", "instead") and x.dep_ == "advmod" for x in head.children)):
-        w.negations += 1
-        if w.cue is None:
-            w.cue, w.cue_tok = "rather than", head
-    if c.dep == "conj" and w.cue is None and any(x.dep_ == "cc" and x.lower_ in ("than", "instead") and x.i < tok.i
-                                                 for x in head.children):
-        # "a full peace agreement rather than a ceasefire": the topic is the one passed over.
-        w.negations += 1
-        w.cue, w.cue_tok = "rather than", head
-        return c.top(head)
-    return None
-
-
-def _untimely(lex: Lexicon, c: Climb) -> str | None:
-    """"it was too early to talk about a truce", "premature to discuss troops": the topic is put off."""
-    if c.dep != "xcomp":
-        return None
-    # "too early" is the head, or the complement of a "be" the clause hangs from ("it was premature to ...")
-    adj = c.head if c.head.pos_ in ("ADJ", "ADV") else next(
-        (x for x in c.head.children if x.dep_ in ("acomp", "advmod") and c.head.lemma_ == "be"
-         and x.lower_ != "too"), None)
-    if adj is None:
-        return None
-    too = any(x.dep_ == "advmod" and x.lower_ == "too" for x in adj.children)
-    if adj.lower_ in lex.untimely or (too and f"too {adj.lower_}" in lex.untimely):
-        w = c.w
-        w.polarity = -1 if not (c.term and lex.is_inverse(c.term)) else 1
-        w.cue, w.cue_tok = f"too {adj.lower_}" if too else adj.lower_, c.head
-        w.absorb(lex, c.head, lexical=False)
-        return c.top(c.head)
-    return None
-
-
-def _moment(lex: Lexicon, c: Climb) -> str | None:
-    """"Now is the time for a ceasefire": a call for it; "this was not the moment (no time, hardly the
-    time, the wrong time) to demand a truce": put off, so against it. Only the time that a "be" names
-    and that the topic's own infinitive or "for" completes, not "at the time of the truce" or "the first
-    time Russia accepted a truce"."""
-    head = c.head
-    if not (head.lemma_.lower() in lex.moments and head.dep_ == "attr" and head.head.lemma_ == "be"
-            and (c.dep == "prep" and c.tok.lower_ == "for" or c.dep in ("relcl", "acl") and not any(
-                x.dep_ in ("nsubj", "nsubjpass") for x in c.tok.children))):
-        return None
-    w, be = c.w, head.head
-    w.cue, w.cue_tok = f"the {head.lower_}", be
-    w.absorb(lex, be, lexical=False)     # counts the "not" on "be"
-    if any(x.lower_ in lex.wrong_moments for x in [*head.children, *be.children]):
-        w.polarity *= -1
-    return c.top(be)
-
-
 def _relative_clause(lex: Lexicon, c: Climb) -> str | None:
     """"a move that could test the ceasefire": the clause only describes the noun. But "any mission
     that put foreign troops on Ukrainian soil", "a plan that calls for a truce": the clause says what
@@ -425,7 +358,7 @@ def _compose_predicate(lex: Lexicon, c: Climb) -> None:
 
 CLIMB_RULES: tuple[Callable[[Lexicon, Climb], str | None], ...] = (
     accusation, embedded_question, hypothesis, _wish_on_other, _expectation, _speech, not_reached, _without,
-    _frozen, _topic_is_subject, _there_be, a_time, _made_conditional, meeting, neither_nor, _rather_than,
-    _untimely, _moment, _relative_clause, _pushed_for, _clause_boundary, _compose,
+    _frozen, _topic_is_subject, _there_be, a_time, made_conditional, meeting, neither_nor, rather_than,
+    untimely, moment, _relative_clause, _pushed_for, _clause_boundary, _compose,
 )
 

@@ -1,0 +1,80 @@
+"""Climb rules where a judgement of the topic takes the side, not a predicate over it: a truce made
+conditional, passed over ("rather than a ceasefire"), put off ("too early to talk about a truce",
+"not the moment to demand one") or called for ("now is the time for a ceasefire").
+
+Each is tried at a step of the climb (climb.py lists them in CLIMB_RULES); what a rule may answer is
+in step.py.
+"""
+
+from __future__ import annotations
+
+from tracker.lexicon import Lexicon
+from tracker.stance.step import Climb
+
+
+def made_conditional(lex: Lexicon, c: Climb) -> str | None:
+    """"made the truce conditional on ...", "renders any ceasefire dependent on ..."."""
+    w, head = c.w, c.head
+    if c.dep == "dobj" and c.lemma in ("make", "render") and w.cue is None and any(
+            x.lower_ in lex.conditioned_words and x.dep_ in ("oprd", "acomp", "ccomp", "xcomp", "amod")
+            for x in head.children):
+        w.cue, w.cue_tok, w.conditional = "make conditional", head, True
+        w.absorb(lex, head, lexical=False)
+        return c.top(head)
+    return None
+
+
+def rather_than(lex: Lexicon, c: Climb) -> str | None:
+    """"a peace deal rather than a ceasefire", "instead of a truce": a preference against it."""
+    w, tok, head = c.w, c.tok, c.head
+    if tok.lower_ in ("than", "of") and c.dep == "prep" and (
+            head.lower_ in ("rather", "instead") or any(x.lower_ in ("rather", "instead") for x in tok.children)
+            or any(x.lower_ in ("rather", "instead") and x.dep_ == "advmod" for x in head.children)):
+        w.negations += 1
+        if w.cue is None:
+            w.cue, w.cue_tok = "rather than", head
+    if c.dep == "conj" and w.cue is None and any(x.dep_ == "cc" and x.lower_ in ("than", "instead") and x.i < tok.i
+                                                 for x in head.children):
+        # "a full peace agreement rather than a ceasefire": the topic is the one passed over.
+        w.negations += 1
+        w.cue, w.cue_tok = "rather than", head
+        return c.top(head)
+    return None
+
+
+def untimely(lex: Lexicon, c: Climb) -> str | None:
+    """"it was too early to talk about a truce", "premature to discuss troops": the topic is put off."""
+    if c.dep != "xcomp":
+        return None
+    # "too early" is the head, or the complement of a "be" the clause hangs from ("it was premature to ...")
+    adj = c.head if c.head.pos_ in ("ADJ", "ADV") else next(
+        (x for x in c.head.children if x.dep_ in ("acomp", "advmod") and c.head.lemma_ == "be"
+         and x.lower_ != "too"), None)
+    if adj is None:
+        return None
+    too = any(x.dep_ == "advmod" and x.lower_ == "too" for x in adj.children)
+    if adj.lower_ in lex.untimely or (too and f"too {adj.lower_}" in lex.untimely):
+        w = c.w
+        w.polarity = -1 if not (c.term and lex.is_inverse(c.term)) else 1
+        w.cue, w.cue_tok = f"too {adj.lower_}" if too else adj.lower_, c.head
+        w.absorb(lex, c.head, lexical=False)
+        return c.top(c.head)
+    return None
+
+
+def moment(lex: Lexicon, c: Climb) -> str | None:
+    """"Now is the time for a ceasefire": a call for it; "this was not the moment (no time, hardly the
+    time, the wrong time) to demand a truce": put off, so against it. Only the time that a "be" names
+    and that the topic's own infinitive or "for" completes, not "at the time of the truce" or "the first
+    time Russia accepted a truce"."""
+    head = c.head
+    if not (head.lemma_.lower() in lex.moments and head.dep_ == "attr" and head.head.lemma_ == "be"
+            and (c.dep == "prep" and c.tok.lower_ == "for" or c.dep in ("relcl", "acl") and not any(
+                x.dep_ in ("nsubj", "nsubjpass") for x in c.tok.children))):
+        return None
+    w, be = c.w, head.head
+    w.cue, w.cue_tok = f"the {head.lower_}", be
+    w.absorb(lex, be, lexical=False)     # counts the "not" on "be"
+    if any(x.lower_ in lex.wrong_moments for x in [*head.children, *be.children]):
+        w.polarity *= -1
+    return c.top(be)
