@@ -87,7 +87,7 @@ def _negated_before(lex: Any, doc: Any, sent: Any, span: Any) -> bool:
     between = [t for t in sent if ends[-1] <= t.idx < span.start_char]
     last = next((t for t in reversed(list(sent)) if t.idx < ends[-1]), None)
     clause = next((a for a in ([last, *last.ancestors] if last is not None else []) if a.pos_ in ("VERB", "AUX")), None)
-    if clause is not None and span.root.i not in {t.i for t in clause.subtree}:
+    if clause is not None and not (clause == span.root or clause.is_ancestor(span.root)):
         return False        # "until it was no longer under threat, ruling out a truce": another clause's
     return not any(t.dep_ in ("nsubj", "nsubjpass", "expl") or t.lower_ == ";" or
                    (t.dep_ in ("aux", "auxpass") and t.head.dep_ in ("conj", "advcl", "relcl", "ccomp", "parataxis"))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tracker.lexicon import Lexicon
-from tracker.stance.modality import modal_demand, strong_condition, wanted
+from tracker.stance.modality import modal_demand, strong_condition, wanted, wanter
 from tracker.stance.no_stance import (
     a_time,
     accusation,
@@ -149,11 +149,10 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
     if c.lemma in lex.continuing_verbs and (modal_demand(lex, head) or wanted(head)):
         w.cue, w.cue_tok = c.lemma, head
         w.demand = "modal"
-        if wanted(head) and not modal_demand(lex, head):
+        if wanter(head) is not None and not modal_demand(lex, head):
             # "Trump wants the truce to hold", "called for UN peacekeepers to return": the one who
             # wants or calls holds it (a demand verb's agent), not nobody.
-            wanter = head.head.head if head.head.pos_ == "ADP" else head.head
-            w.demand, w.demand_tok = "verb", wanter
+            w.demand, w.demand_tok = "verb", wanter(head)
     elif c.lemma in lex.continuing_verbs | {"take", "come", "arise"} and (negated(lex, head) or (
             strong_condition(lex, clause_text(head)) and not _narrated(head))):
         # "the truce would not come into force until sanctions were lifted"; but "the announcement
@@ -257,8 +256,9 @@ def _pushed_for(lex: Lexicon, c: Climb) -> str | None:
     if c.dep == "advcl" and is_purpose(c.tok) and any(x.dep_ == "mark" and x.lower_ == "for" for x in c.tok.children):
         c.dep = "xcomp"
         subjects = [x for x in c.tok.children if x.dep_ in ("nsubj", "nsubjpass")]
-        if subjects and c.w.demand is None and not any(s.i in {t.i for t in c.w.root.subtree} or
-                                                      c.w.root.i in {t.i for t in s.subtree} for s in subjects):
+        root = c.w.root
+        if subjects and c.w.demand is None and not any(s == root or root.is_ancestor(s) or s.is_ancestor(root)
+                                                      for s in subjects):
             c.w.demand, c.w.demand_tok = "verb", c.head
     return None
 

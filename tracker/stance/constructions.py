@@ -15,7 +15,7 @@ from tracker.stance.modality import hedged, modality
 from tracker.stance.polarity import negated, predicate_class
 from tracker.stance.reading import Knowledge, Reading
 from tracker.stance.speakers import subject_holders
-from tracker.stance.syntax import clause_text, dated_before, lemma, named_before
+from tracker.stance.syntax import RELATIVE_PRONOUNS, clause_text, dated_before, lemma, named_before
 
 _INFERRED = ("pronoun", "metonym", "description", "institution")
 
@@ -74,8 +74,8 @@ def relative_clause(k: Knowledge, r: Reading, span: Any, topic: str, term: str, 
             subj = [c for c in rel.children if c.dep_ == "nsubj" and c.pos_ != "PRON"]
             # The clause's own object must be the relative pronoun ("the ceasefire that Ukraine
             # accepted"), not another noun ("the truce that gave Hamas time").
-            if subj and not any(c.dep_ == "nsubjpass" or c.dep_ == "dobj" and c.lower_ not in
-                                ("that", "which", "whom") for c in rel.children):
+            if subj and not any(c.dep_ == "nsubjpass" or c.dep_ == "dobj" and c.lower_ not in RELATIVE_PRONOUNS
+                                for c in rel.children):
                 out += _told(k, r, rel, subj[0], predicate_class(k.lex, rel), topic, term, sent, "")
     for verb, author in (va for n in nouns for va in by_authors(n)):
         out += _told(k, r, verb, author, passive_class(k, verb), topic, term, sent, " by")
@@ -106,9 +106,12 @@ def _topic_nouns(k: Knowledge, root: Any) -> list[Any]:
 def passive_class(k: Knowledge, verb: Any) -> tuple[str | None, str]:
     """The side of a passive verb; its particle is left untagged with no object ("put forward by")."""
     for c in verb.children:
-        key = f"{verb.lemma_.lower()} {c.lower_}"
-        if c.dep_ in ("advmod", "prt") and c.i == verb.i + 1 and key in k.lex.support_verbs | k.lex.oppose_verbs:
-            return ("oppose" if key in k.lex.oppose_verbs else "support"), key
+        if c.dep_ in ("advmod", "prt") and c.i == verb.i + 1:
+            key = f"{verb.lemma_.lower()} {c.lower_}"
+            if key in k.lex.oppose_verbs:
+                return "oppose", key
+            if key in k.lex.support_verbs:
+                return "support", key
     return predicate_class(k.lex, verb)
 
 
@@ -118,7 +121,7 @@ def by_authors(noun: Any) -> list[tuple[Any, Any]]:
     out = []
     for v in noun.children:
         passive = v.dep_ == "acl" and v.tag_ == "VBN" or \
-            v.dep_ == "relcl" and any(c.dep_ == "nsubjpass" and c.lower_ in ("which", "that", "who") for c in v.children)
+            v.dep_ == "relcl" and any(c.dep_ == "nsubjpass" and c.lower_ in RELATIVE_PRONOUNS for c in v.children)
         if passive and v.pos_ in ("VERB", "AUX"):
             out += [(v, p) for a in v.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"]
     return out

@@ -13,13 +13,12 @@ from typing import Any
 from tracker.models import Holder
 from tracker.stance.mentions import antecedent, definite_institution, definite_person, resolve_entity
 from tracker.stance.reading import Knowledge, Reading
-from tracker.stance.syntax import PRONOUNS_GROUP, PRONOUNS_PERSON, entity_of, noun_phrase
+from tracker.stance.syntax import PRONOUNS_GROUP, PRONOUNS_PERSON, RELATIVE_PRONOUNS, entity_of, noun_phrase
 
 Found = list[tuple[Holder, str]]
 
 
 _INCLUDING = ("including",)
-_RELATIVE = ("which", "who", "that")
 
 
 def _listed(tok: Any, preps: tuple[str, ...]) -> list[Any]:
@@ -62,7 +61,7 @@ def resolve_token(k: Knowledge, r: Reading, tok: Any) -> Found:
     """Who a noun-phrase head refers to, on the date, with how it was found."""
     gaz, on = k.gaz, r.on
     low = tok.lower_
-    if low in _RELATIVE and tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i:
+    if low in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i:
         # "the United States and France, which sponsored the truce": the nouns the clause hangs from.
         return holders_of(k, r, tok.head.head)
     if low == "it" and tok.dep_ == "nsubj" and tok.head.lemma_ == "be" and any(

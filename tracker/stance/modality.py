@@ -60,14 +60,21 @@ def modal_demand(lex: Lexicon, tok: Any) -> bool:
         any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
-def wanted(tok: Any) -> bool:
-    """'want the truce to hold', 'eager for the ceasefire to succeed'."""
+def wanter(tok: Any) -> Any:
+    """The word that wants the clause: 'want the truce to hold', 'eager for the ceasefire to succeed',
+    'called for peacekeepers to return' (None when nothing above wants it)."""
     h = tok.head
     if h.pos_ == "ADP" and h.head.i != h.i:
         h = h.head
-    return tok.dep_ in ("xcomp", "ccomp", "pcomp", "advcl") and h.lemma_ in (
+    wants = tok.dep_ in ("xcomp", "ccomp", "pcomp", "advcl") and h.lemma_ in (
         "want", "hope", "expect", "need", "wish", "urge", "call", "eager", "keen", "anxious", "desperate",
         "determined", "intent")
+    return h if wants else None
+
+
+def wanted(tok: Any) -> bool:
+    """Is the clause wanted by a word above it ("want the truce to hold")?"""
+    return wanter(tok) is not None
 
 
 def in_condition(lex: Lexicon, span: Any) -> bool:

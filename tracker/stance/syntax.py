@@ -13,6 +13,7 @@ from typing import Any
 PRONOUNS_PERSON = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 PRONOUNS_GROUP = {"it", "its", "they", "them", "their"}
 PRONOUNS_SELF = {"i", "we", "me", "us", "our", "my"}
+RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "that"})
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _WH_WORDS = {"who", "whom", "what", "which", "how", "when", "where", "why", "whether"}
 _PARTICLES = {"out", "off", "away", "back", "down", "up"}
@@ -21,6 +22,7 @@ _CONDITION_MARKS = {"if", "unless", "until", "till", "once", "provided", "provid
 
 # Auxiliaries that put a clause in the future or make it an intention ("will", "would", "'ll").
 FUTURE_AUXES = frozenset({"will", "would", "shall", "'ll", "wo"})
+
 
 def lemma(tok: Any) -> str:
     """A verb's lemma with its particle ('rule out', 'call for' stays 'call'), lower case."""
@@ -170,9 +172,13 @@ def dated_before(cue: Any, on: date) -> bool:
 def named_before(noun: Any, on: date) -> bool:
     """Does the noun carry its own year, more than about ten months before the article ("the 2020
     ceasefire brokered by Russia" in a 2026 article): a truce of the past, not a stance now."""
-    years = [int(c.text) for c in noun.children if c.dep_ in ("nummod", "compound", "amod")
-             and c.text.isdigit() and len(c.text) == 4 and 1900 < int(c.text) < 2100]
+    years = _years(c for c in noun.children if c.dep_ in ("nummod", "compound", "amod"))
     return bool(years) and (on - date(years[0], 12, 28)).days > _HISTORY_DAYS
+
+
+def _years(toks: Any) -> list[int]:
+    """The four-digit numbers among the tokens that can be years of this story (1901 to 2099)."""
+    return [int(t.text) for t in toks if t.text.isdigit() and len(t.text) == 4 and 1900 < int(t.text) < 2100]
 
 
 def _date_of(objects: Any) -> date | None:
@@ -182,7 +188,7 @@ def _date_of(objects: Any) -> date | None:
         if obj.dep_ not in ("pobj", "npadvmod"):
             continue
         words = [obj] + [c for c in obj.children if c.dep_ in ("nummod", "compound", "amod", "npadvmod", "appos")]
-        years = [int(t.text) for t in words if t.text.isdigit() and len(t.text) == 4 and 1900 < int(t.text) < 2100]
+        years = _years(words)
         if not years:
             continue
         month = next((_MONTHS[t.lower_] for t in words if t.lower_ in _MONTHS and t.pos_ == "PROPN"), 12)
