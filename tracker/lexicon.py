@@ -27,7 +27,8 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "topics.peacekeeping": {"terms": "list", "patterns": "list", "contextual_patterns": "list", "contextual": "list",
                             "anchors": "list", "not_topic": "list", "combat": "list"},
     "evaluation": {"verbs": "list", "positive": "list", "negative": "list", "end_states": "list",
-                   "speculation": "list", "open_places": "list", "untimely": "list", "moments": "list", "wrong_moments": "list"},
+                   "speculation": "list", "open_places": "list", "untimely": "list", "moments": "list", "wrong_moments": "list",
+                   "enabling_verbs": "list", "regroup_words": "list"},
     "speech": {"verbs": "list", "announce": "list"},
     "predicates.support": {"verbs": "list", "light_verbs": "list", "adjectives": "list", "nouns": "list"},
     "predicates.oppose": {"verbs": "list", "adjectives": "list", "nouns": "list"},
@@ -185,6 +186,8 @@ class Lexicon:
     untimely: frozenset[str]
     moments: frozenset[str]
     wrong_moments: frozenset[str]
+    enabling_verbs: frozenset[str]
+    regroup_words: frozenset[str]
     speculation_words: frozenset[str]
     conditioned_words: frozenset[str]
     accusation_verbs: frozenset[str]
@@ -408,6 +411,8 @@ def _word_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         untimely=lower(evaluation.get("untimely", [])),
         moments=lower(evaluation.get("moments", [])),
         wrong_moments=lower(evaluation.get("wrong_moments", [])),
+        enabling_verbs=lower(evaluation.get("enabling_verbs", [])),
+        regroup_words=lower(evaluation.get("regroup_words", [])),
         speculation_words=lower(evaluation.get("speculation", [])),
         conditioned_words=lower(data["conditional"].get("conditioned", [])),
         accusation_verbs=lower(data["predicates"].get("accusation", {}).get("verbs", [])),

@@ -168,6 +168,11 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
                                      for x in head.children):
         w.cue, w.cue_tok = "over", head
         w.polarity *= -1
+    elif c.lemma in lex.enabling_verbs and (regroup := next(
+            (t for t in head.subtree if t.lemma_.lower() in lex.regroup_words and t is not head), None)):
+        # "a truce would only give Ukraine time to regroup": argued against as a gift to the enemy
+        w.cue, w.cue_tok = f"{c.lemma} {regroup.lemma_.lower()}", head
+        w.polarity *= -1
     elif verdict is not None:
         w.cue, w.cue_tok = f"be {verdict[1]}", head
         w.polarity *= verdict[0]
@@ -177,6 +182,8 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
         w.cue, w.cue_tok = c.lemma, head
         w.absorb(lex, head, lexical=False)
         return c.top(head)
+    elif w.cue is None and c.lemma in lex.continuing_verbs | {"take"} and _for_clause(head):
+        return c.up()        # "paving the way for a ceasefire to begin": the clause stands for the truce
     elif w.cue is None:
         return STOP
     else:
@@ -184,6 +191,11 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
         return c.up()
     w.absorb(lex, head, lexical=False)
     return c.top(head)
+
+
+def _for_clause(verb: Any) -> bool:
+    """A "for X to ..." clause: "pushing for troops to deploy", "the way for a truce to begin"."""
+    return is_purpose(verb) and any(x.dep_ == "mark" and x.lower_ == "for" for x in verb.children)
 
 
 def _narrated(verb: Any) -> bool:
@@ -253,13 +265,26 @@ def _actor(tok: Any) -> bool:
 def _pushed_for(lex: Lexicon, c: Climb) -> str | None:
     """"pushing for European troops to deploy": the clause is what is pushed for. "eager for Russia and
     Ukraine to agree to a truce": the clause's own subject is the one it is pinned on, not a holder."""
-    if c.dep == "advcl" and is_purpose(c.tok) and any(x.dep_ == "mark" and x.lower_ == "for" for x in c.tok.children):
+    if c.dep in ("advcl", "relcl", "acl") and _for_clause(c.tok):
         c.dep = "xcomp"
         subjects = [x for x in c.tok.children if x.dep_ in ("nsubj", "nsubjpass")]
         root = c.w.root
         if subjects and c.w.demand is None and not any(s == root or root.is_ancestor(s) or s.is_ancestor(root)
                                                       for s in subjects):
             c.w.demand, c.w.demand_tok = "verb", c.head
+    return None
+
+
+def _gerund_object(lex: Lexicon, c: Climb) -> str | None:
+    """"Italy has ruled out sending troops": the small model often hangs a gerund that is the verb's
+    object as an adverbial clause. Right after a verb that takes a side, with no object, comma, mark
+    or subject between ("rejected the plan, calling for a truce" is another clause), it is the object."""
+    tok, head = c.tok, c.head
+    if c.dep == "advcl" and tok.tag_ == "VBG" and tok.i > head.i and head.pos_ in ("VERB", "AUX") \
+            and all(t.head == head and t.dep_ in ("prt", "advmod", "neg") for t in head.doc[head.i + 1:tok.i]) \
+            and not any(x.dep_ in ("mark", "nsubj", "nsubjpass") for x in tok.children) \
+            and predicate_class(lex, head)[0] is not None:
+        c.dep = "xcomp"
     return None
 
 
@@ -297,11 +322,12 @@ def _compose(lex: Lexicon, c: Climb) -> str | None:
     if head.pos_ in ("NOUN", "PROPN"):
         if _compose_noun(lex, c) == STOP:
             return STOP
-    elif dep == "dobj" and base in lex.evaluation_verbs and (verdict := evaluation(lex, head)) is not None:
-        # "called the plans a dangerous fantasy", "regards the deployment as unacceptable"
+    elif dep in ("dobj", "nsubjpass") and base in lex.evaluation_verbs and (verdict := evaluation(lex, head)) is not None:
+        # "called the plans a dangerous fantasy", "regards the deployment as unacceptable", "any
+        # peacekeepers would be considered legitimate targets"
         w.polarity *= verdict[0]
         w.cue, w.cue_tok = f"{base} {verdict[1]}", head
-        w.absorb(lex, head, via=c.tok)
+        w.absorb(lex, head, lexical=False, via=c.tok)     # "considered" judges here, it does not hedge
     else:
         _compose_predicate(lex, c)
     return c.top(head)
@@ -359,6 +385,7 @@ def _compose_predicate(lex: Lexicon, c: Climb) -> None:
 CLIMB_RULES: tuple[Callable[[Lexicon, Climb], str | None], ...] = (
     accusation, embedded_question, hypothesis, _wish_on_other, _expectation, _speech, not_reached, _without,
     _frozen, _topic_is_subject, _there_be, a_time, made_conditional, meeting, neither_nor, rather_than,
-    untimely, moment, _relative_clause, _pushed_for, _clause_boundary, _compose,
+    untimely, moment, _pushed_for, _relative_clause, _gerund_object,
+    _clause_boundary, _compose,
 )
 

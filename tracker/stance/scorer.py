@@ -25,7 +25,7 @@ from tracker.stance.learned.decide import Decider, inputs_for
 from tracker.stance.mentions import antecedent, definite_person, local_mentions, scan_mentions
 from tracker.stance.reading import Context, Knowledge, Reading, merge_mentions, quote_spans
 from tracker.stance.speakers import quote_speakers
-from tracker.stance.topics import anchor_text, article_force, destination
+from tracker.stance.topics import anchor_text, article_force, destination, unquote
 from tracker.stance.version import RULES_VERSION
 
 
@@ -95,7 +95,7 @@ class Scorer:
     def plan(self, article: Article, fast: bool = True) -> Plan:
         """The article's content blocks, those with a topic word, and those to parse."""
         blocks = [b for b in hygiene.blocks(article.text, self.lex) if not b.boilerplate]
-        hits = [i for i, b in enumerate(blocks) if self.lex.topic_occurs(b.parse_text)]
+        hits = [i for i, b in enumerate(blocks) if self.lex.topic_occurs(unquote(b.parse_text))]
         if not hits:
             return Plan(article, blocks, [], [], [])
         # Within reach of a topic: the hit and the block before (its speaker); for the learned

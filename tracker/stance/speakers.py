@@ -230,12 +230,16 @@ def choose(k: Knowledge, speakers: Found, agents: Found, agent_how: str, w: Any,
         return speakers
     speaker_ids = {h.holder_id for h, _ in speakers}
     spoken = spoken_for(k, speakers, w.on)
-    out_agents = []
+    out_agents, own = [], False
     for a, how in agents:
-        if a.holder_id in speaker_ids:
-            continue
-        if a.kind == "person" or (a.holder_id not in spoken and (a.country or "") not in spoken):
+        if a.holder_id in speaker_ids or (a.kind != "person" and (a.holder_id in spoken or (a.country or "") in spoken)):
+            own = True       # the speaker's own side among the subjects: the speaker holds it
+        else:
             out_agents.append((a, how))
+    if own and out_agents:
+        # "India and Pakistan agreed to stop firing, India's foreign secretary said": both sides,
+        # India through its speaker.
+        return speakers + out_agents
     return out_agents or speakers
 
 

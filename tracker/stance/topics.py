@@ -20,15 +20,23 @@ from tracker.models import Article, Holder
 from tracker.stance.reading import Context, Knowledge
 
 _TROOP_WORDS = ("troop", "soldier", "force", "personnel", "contingent", "boot", "serviceman", "unit", "peacekeeper")
+# Quotation marks, blanked before topic wordings are matched: 'vowed to "escalate" its offensive'
+# words 'escalate its offensive'. A straight apostrophe stays, as it belongs to words ("won't").
+_QUOTE_MARKS = str.maketrans({c: " " for c in "\"\u201c\u201d\u2018\u2019`\u00ab\u00bb"})
 _NOT_A_PARTY = ("foreign", "european", "western", "nato", "international", "multinational", "allied", "un",
                 "peacekeeping")
+
+
+def unquote(text: str) -> str:
+    """The text with quotation marks blanked (same length, so offsets hold), for matching wordings."""
+    return text.translate(_QUOTE_MARKS)
 
 
 def article_force(lex: Lexicon, art: Article) -> bool:
     """Does the article name a force anywhere (a peacekeeping or reassurance force, a mission)? Then
     its bare troop talk ("pledged troops", "Chadian troops arrived") has that sense."""
     return any(not lex.is_contextual(" ".join(m.group(0).lower().split()))
-               for m in lex.topic_regex["peacekeeping"].finditer(art.text + " " + (art.title or "")))
+               for m in lex.topic_regex["peacekeeping"].finditer(unquote(art.text + " " + (art.title or ""))))
 
 
 def anchor_text(art: Article, block: Any, prev_block: Any, force: bool) -> str:
@@ -42,7 +50,7 @@ def anchor_text(art: Article, block: Any, prev_block: Any, force: bool) -> str:
 def topic_mentions(k: Knowledge, sent: Any, doc: Any, anchor: str) -> Iterator[tuple[str, str, Any]]:
     """(topic, term, span) for each topic term in a sentence that means the topic."""
     lex = k.lex
-    stext = sent.text
+    stext = unquote(sent.text)
     for topic, regex in lex.topic_regex.items():
         for m in regex.finditer(stext):
             term = " ".join(m.group(0).lower().split())
@@ -108,9 +116,7 @@ def combat(k: Knowledge, span: Any, holder: Holder, sent: Any, ctx: Context, on:
         return False
     senders: set[str] = set()
     for t in troops:
-        for m in t.children:
-            if m.dep_ not in ("amod", "compound", "nmod", "poss"):
-                continue
+        for m in _sender_words(span, t):
             if m.lower_ in _NOT_A_PARTY:
                 return False
             if m.ent_id_.startswith("state:"):
@@ -122,3 +128,15 @@ def combat(k: Knowledge, span: Any, holder: Holder, sent: Any, ctx: Context, on:
     if not senders and holder.country:
         senders.add(f"state:{holder.country}")
     return bool(senders) and senders <= parties
+
+
+def _sender_words(span: Any, troop: Any) -> list[Any]:
+    """Words that may name whose troops these are: the troop word's modifiers ("European troops",
+    "Russia's soldiers") and what follows "from" in the phrase ("the deployment of troops from NATO
+    countries")."""
+    words = [m for m in troop.children if m.dep_ in ("amod", "compound", "nmod", "poss")]
+    for t in {troop, *span}:
+        for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ == "from"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                words += [obj, *(m for m in obj.children if m.dep_ in ("amod", "compound", "nmod"))]
+    return words

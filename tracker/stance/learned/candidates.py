@@ -23,6 +23,7 @@ from tracker.stance.holders import members
 from tracker.stance.learned.features import features
 from tracker.stance.learned.resources import TOPICS, DecideData
 from tracker.stance.syntax import dated_before, named_before
+from tracker.stance.topics import unquote
 
 _PERSON_PRONOUNS = {"he": "m", "she": "f"}
 _REFERRING = {"he", "she", "it", "they"}
@@ -232,15 +233,6 @@ def _in_condition(topic_tok: Any, holder_tok: Any) -> bool:
             # "reversed his stance following the implementation of the ceasefire": a time, not a side
             return holder_tok not in anc.subtree
     return False
-
-
-_QUOTES = str.maketrans({c: " " for c in "\"\u201c\u201d\u2018\u2019'`\u00ab\u00bb"})
-
-
-def unquote(text: str) -> str:
-    """The text with quotation marks blanked (same length, so offsets hold): a wording such as
-    'vowed to "escalate" its offensive' is matched across the marks."""
-    return text.translate(_QUOTES)
 
 
 def _refers_back(tok: Any, topic: str, data: DecideData) -> bool:

@@ -22,6 +22,7 @@ from tracker.stance.assemble import Candidate
 from tracker.stance.learned import candidates as cand_mod
 from tracker.stance.learned.model import LinearModel
 from tracker.stance.learned.resources import DecideData
+from tracker.stance.topics import unquote
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class Decider:
 
     def reaches(self, text: str) -> bool:
         """Does a paragraph word a topic the way only the learned decision reads it?"""
-        text = cand_mod.unquote(text)
+        text = unquote(text)
         return any(occurs(text) for occurs in self._reach)
 
     def candidates(self, article_id: str, inputs: cand_mod.Inputs) -> list[cand_mod.Candidate]:
