@@ -345,9 +345,10 @@ def test_a_short_shared_by_persons_resolves_only_with_context(g: Gazetteer, shor
                                             ("Georgia", "state:GEO"), ("Chad", "state:TCD")])
 def test_a_weak_place_alias_needs_a_place_label(g: Gazetteer, text: str, actor_id: str) -> None:
     assert g.resolve(text, on=ON) is None
-    assert g.resolve(text, on=ON, label="PERSON") is None
     assert g.resolve(text, on=ON, label="ORG") is None
-    for label in ("GPE", "LOC"):
+    # The small parser often tags a lone "Jordan" or "Chad" as a first name ("Jordan rejected the
+    # plan"): with no such person known, the word is the country.
+    for label in ("GPE", "LOC", "PERSON"):
         res = g.resolve(text, on=ON, label=label)
         assert res is not None and res.holder.holder_id == actor_id
 

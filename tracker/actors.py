@@ -327,7 +327,9 @@ class Gazetteer:
             if label in ("PERSON",) and person_ids:
                 pid = self._pick_person(person_ids, on, context, title_roles)
                 pick = [_Entry(pid, "short")] if pid else []
-            elif label in ("GPE", "LOC", "NORP") and places:
+            elif (label in ("GPE", "LOC", "NORP") or label == "PERSON" and " " not in key) and places:
+                # A lone "Jordan" or "Chad" the parser took for a first name, with no such person known,
+                # is the country ("Jordan rejected the plan", "Chad pledged troops").
                 pick = places if len({e.actor_id for e in places}) == 1 else []
             elif title_roles and person_ids:
                 pid = self._pick_person(person_ids, on, context, title_roles)

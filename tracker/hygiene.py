@@ -199,9 +199,8 @@ def _word_at(text: str, start: int) -> str:
     m = _WORD.match(text, start)
     return m.group(0) if m else ""
 _TOPIC_GLUE = re.compile(
-    r"(?:(?<=ceasefire)|(?<=armistice)|(?<=\btruce))"
-    r"(?=(?:that|would|with|was|is|in|on|for|and|to|as|will|deal|talks)\b)|"
-    r"(?:(?<=\bthat)|(?<=\bwith)|(?<=\bthe)|(?<=\ba))(?=(?:ceasefire|truce)\b)", re.IGNORECASE)
+    r"(?:(?<=ceasefire)|(?<=armistice)|(?<=truce))(?=[a-z])(?!s\b)|"   # "truceextension", not "truces"
+    r"(?<=[a-z])(?=(?:ceasefire|truce))", re.IGNORECASE)     # "one-monthceasefire": no word ends in these
 _GLUED_TOPICS = ("ceasefire", "truce", "armistice")
 _APOSTROPHE = re.compile(r"(?<=\w)\u2019(?=\w)")
 

@@ -28,7 +28,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
                             "anchors": "list", "not_topic": "list", "combat": "list"},
     "evaluation": {"verbs": "list", "positive": "list", "negative": "list", "end_states": "list",
                    "speculation": "list", "open_places": "list", "untimely": "list", "moments": "list", "wrong_moments": "list",
-                   "enabling_verbs": "list", "regroup_words": "list"},
+                   "enabling_verbs": "list", "regroup_words": "list", "violation_nouns": "list"},
     "speech": {"verbs": "list", "announce": "list"},
     "predicates.support": {"verbs": "list", "light_verbs": "list", "adjectives": "list", "nouns": "list"},
     "predicates.oppose": {"verbs": "list", "adjectives": "list", "nouns": "list"},
@@ -188,6 +188,7 @@ class Lexicon:
     wrong_moments: frozenset[str]
     enabling_verbs: frozenset[str]
     regroup_words: frozenset[str]
+    violation_nouns: frozenset[str]
     speculation_words: frozenset[str]
     conditioned_words: frozenset[str]
     accusation_verbs: frozenset[str]
@@ -413,6 +414,7 @@ def _word_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         wrong_moments=lower(evaluation.get("wrong_moments", [])),
         enabling_verbs=lower(evaluation.get("enabling_verbs", [])),
         regroup_words=lower(evaluation.get("regroup_words", [])),
+        violation_nouns=lower(evaluation.get("violation_nouns", [])),
         speculation_words=lower(evaluation.get("speculation", [])),
         conditioned_words=lower(data["conditional"].get("conditioned", [])),
         accusation_verbs=lower(data["predicates"].get("accusation", {}).get("verbs", [])),

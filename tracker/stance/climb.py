@@ -34,7 +34,7 @@ from tracker.stance.syntax import (
     lemma,
     wished_on_other,
 )
-from tracker.stance.verdicts import made_conditional, moment, rather_than, untimely
+from tracker.stance.verdicts import made_conditional, moment, rather_than, untimely, violation_named
 
 # Relations along which a stance composes upwards (the topic is an object or complement).
 _COMPOSE = {"dobj", "pobj", "prep", "xcomp", "ccomp", "pcomp", "acomp", "attr", "compound", "nsubjpass",
@@ -385,7 +385,7 @@ def _compose_predicate(lex: Lexicon, c: Climb) -> None:
 CLIMB_RULES: tuple[Callable[[Lexicon, Climb], str | None], ...] = (
     accusation, embedded_question, hypothesis, _wish_on_other, _expectation, _speech, not_reached, _without,
     _frozen, _topic_is_subject, _there_be, a_time, made_conditional, meeting, neither_nor, rather_than,
-    untimely, moment, _pushed_for, _relative_clause, _gerund_object,
+    untimely, moment, violation_named, _pushed_for, _relative_clause, _gerund_object,
     _clause_boundary, _compose,
 )
 

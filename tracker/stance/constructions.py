@@ -42,6 +42,8 @@ def pressure(k: Knowledge, r: Reading, span: Any, topic: str, term: str, sent: A
     top = cond.head
     while top.dep_ in ("xcomp", "conj") and top.head.i != top.i and top.head.pos_ in ("VERB", "AUX"):
         top = top.head
+    if lemma(top) not in k.lex.pressure_verbs and top.dep_ == "ccomp" and lemma(top.head) in k.lex.pressure_verbs:
+        top = top.head       # "warned Hamas that if it did not accept the truce, he would ..."
     objects = {g.lemma_.lower() for g in top.subtree if g.dep_ in ("dobj", "pobj")}
     if lemma(top) not in k.lex.pressure_verbs and not objects & k.lex.penalty_nouns:
         return None

@@ -53,7 +53,7 @@ def predicate_class(lex: Lexicon, tok: Any, via: Any = None, depth: int = 1, has
         keys.insert(0, f"be {via.lemma_.lower()}")      # "would not be part of the force"
     if via is not None and via.dep_ == "dobj" and tok.pos_ in ("VERB", "AUX"):
         keys.insert(0, f"{base} {via.lemma_.lower()}")     # "cleared the way for a truce"
-    if via is not None and via.dep_ in ("prep", "agent") and tok.pos_ in ("VERB", "AUX", "ADJ"):
+    if via is not None and via.dep_ in ("prep", "agent", "dative") and tok.pos_ in ("VERB", "AUX", "ADJ"):
         keys.insert(0, f"{base} {via.lower_}")
         # "pour scorn on", "cast doubt on": the verb's own object is part of the predicate.
         for obj in (c for c in tok.children if c.dep_ == "dobj" and c.i != via.i):

@@ -31,7 +31,9 @@ def lemma(tok: Any) -> str:
     if not prt and tok.pos_ in ("VERB", "AUX"):
         # "pull UNIFIL peacekeepers out of Lebanon": the particle after the object is often not tagged prt.
         prt = [c.lower_ for c in tok.children if c.dep_ in ("advmod", "prep") and c.lower_ in _PARTICLES
-               and c.i > tok.i and any(o.dep_ == "dobj" and o.i < c.i for o in tok.children)]
+               and c.i > tok.i and any(o.dep_ == "dobj" and o.i < c.i for o in tok.children)] or \
+            [c.lower_ for c in tok.children if c.dep_ == "advmod" and c.lower_ == "short" and c.i == tok.i + 1]
+        # "stopped short of accepting the truce", "fell short of endorsing it"
     if prt:
         return f"{base} {prt[0]}"
     return base

@@ -74,7 +74,10 @@ def _means_peacekeeping(k: Knowledge, stext: str, m: re.Match[str], anchor: str)
     # Sent to fight ("forces to the Gulf, sending jets to protect allies", "backstop the
     # campaign"): not a force that keeps a peace, unless the sentence itself says so.
     fighting = lex.combat_regex.search(stext[m.end():m.end() + 100])
-    return not fighting or bool(lex.anchor_regex.search(stext.replace(m.group(0), " ")))
+    # A force word overrides ("troops to secure the ceasefire after the offensive"); a truce named
+    # in passing does not ("sent troops to Russia to repel the incursion, and a ceasefire seems far off").
+    return not fighting or any(not lex.truce_regex.fullmatch(a.group(0))
+                               for a in lex.anchor_regex.finditer(stext.replace(m.group(0), " ")))
 
 
 def destination(gaz: Gazetteer, registry: Registry) -> re.Pattern[str]:

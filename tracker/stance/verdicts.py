@@ -1,6 +1,7 @@
 """Climb rules where a judgement of the topic takes the side, not a predicate over it: a truce made
 conditional, passed over ("rather than a ceasefire"), put off ("too early to talk about a truce",
-"not the moment to demand one") or called for ("now is the time for a ceasefire").
+"not the moment to demand one"), called for ("now is the time for a ceasefire") or held to by naming
+a violation of it ("called the strikes a violation of the truce").
 
 Each is tried at a step of the climb (climb.py lists them in CLIMB_RULES); what a rule may answer is
 in step.py.
@@ -9,7 +10,8 @@ in step.py.
 from __future__ import annotations
 
 from tracker.lexicon import Lexicon
-from tracker.stance.step import Climb
+from tracker.stance.polarity import negated
+from tracker.stance.step import STOP, Climb
 
 
 def made_conditional(lex: Lexicon, c: Climb) -> str | None:
@@ -78,3 +80,26 @@ def moment(lex: Lexicon, c: Climb) -> str | None:
     if any(x.lower_ in lex.wrong_moments for x in [*head.children, *be.children]):
         w.polarity *= -1
     return c.top(be)
+
+
+def violation_named(lex: Lexicon, c: Climb) -> str | None:
+    """"called the strikes a violation of the ceasefire", "said the attacks were a breach of the truce",
+    "condemned them as a violation of the truce": who names an act a violation of a truce holds to it.
+    An accusation ("accused Israel of violating the truce") is no stance (no_stance.accusation), nor
+    is "was not a violation", nor a violation counted or reported ("monitors logged 50 violations")."""
+    noun = c.head
+    if c.frozen or noun.lemma_.lower() not in lex.violation_nouns or not (
+            c.dep == "compound" or c.dep == "prep" and c.tok.lower_ == "of"):
+        return None
+    verb = noun.head
+    if noun.dep_ == "pobj" and verb.lower_ == "as":
+        verb = verb.head                                  # "condemned them as a violation of the truce"
+    elif not (noun.dep_ == "attr" and verb.lemma_ == "be" and not any(x.dep_ == "expl" for x in verb.children)
+              or noun.dep_ in ("oprd", "dobj") and verb.lemma_.lower() in lex.evaluation_verbs):
+        return None
+    if verb.pos_ not in ("VERB", "AUX") or negated(lex, verb):
+        return STOP                                       # "Israel said the strike was not a violation"
+    w = c.w
+    w.cue, w.cue_tok, w.polarity = noun.lemma_.lower(), verb, 1
+    c.frozen, c.frozen_via = True, "violation"
+    return c.top(verb)
