@@ -233,6 +233,8 @@ def _relative_clause(lex: Lexicon, c: Climb) -> str | None:
         return DONE
     if not (c.tok.i == w.root.i or w.cue is not None) or c.head.lemma_.lower() in _WARS:
         return STOP     # "his plan to end the war, under which fighting would stop": a war never stands for a truce
+    if any(s == w.root or s.is_ancestor(w.root) for s in subjects) and c.tok.i != w.root.i:
+        return STOP     # "the terms on which the ceasefire was forged": the truce's own event, not what the noun is
     w.cue = w.cue_tok = None
     w.polarity = -1 if c.term and lex.is_inverse(c.term) else 1
     w.negations = 0
