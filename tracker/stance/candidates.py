@@ -26,7 +26,7 @@ from tracker.stance.speakers import (
     spoken_for,
     subject_holders,
 )
-from tracker.stance.syntax import FUTURE_AUXES, clause_text, dated_before, lemma, subtree_span
+from tracker.stance.syntax import FUTURE_AUXES, TIME_PREPS, clause_text, dated_before, lemma, subtree_span
 from tracker.stance.topics import combat, topic_mentions
 
 _MODAL_WORDS = {"would", "will", "could", "should", "must", "shall", "can", "may", "might", "'ll", "wo"}
@@ -142,12 +142,21 @@ def _stance(k: Knowledge, r: Reading, w: Walk, span: Any, topic: str, term: str,
             conf -= 0.2
         if contextual:
             conf -= 0.1
+        if _time_of_another_act(w):
+            conf -= 0.15
         out.append(Candidate.of_sentence(
             r, sent, holder=holder, topic=topic, polarity=pol, modality=modality,
             confidence=max(0.05, min(0.99, conf)), attribution="inferred" if how in _INFERRED else base,
             cue=f"{w.cue} [{term}]" + (" +neg" if w.negations % 2 else ""),
             tone_span=(r.at(clause.start_char), r.at(clause.end_char))))
     return out + extra
+
+
+def _time_of_another_act(w: Walk) -> bool:
+    """Is the stance told as the time of another act ("Meloni said after joining the coalition that
+    Italy would not send soldiers")? The sentence's main stance then outweighs it."""
+    tok = w.cue_tok if w.cue_tok is not None else w.root
+    return any(t.dep_ in ("pcomp", "pobj") and t.head.lower_ in TIME_PREPS for t in [tok, *tok.ancestors])
 
 
 def _holders(k: Knowledge, r: Reading, w: Walk, sent: Any, in_quote: int | None, pol: str) -> tuple[Found, set[str]]:

@@ -29,6 +29,8 @@ from tracker.stance.polarity import Walk, evaluation, negated, predicate_class
 from tracker.stance.speakers import late_speech
 from tracker.stance.step import DONE, STOP, Climb
 from tracker.stance.syntax import (
+    RELATIVE_PRONOUNS,
+    among_subject,
     clause_text,
     is_purpose,
     lemma,
@@ -228,8 +230,11 @@ def _relative_clause(lex: Lexicon, c: Climb) -> str | None:
         w.speech = speech
         return DONE
     subjects = [x for x in c.tok.children if x.dep_ in ("nsubj", "nsubjpass")]
-    if w.cue is not None and _actor(c.head) and len(subjects) == 1 and subjects[0].lower_ in ("which", "who"):
-        # "Egypt, which brokered the ceasefire, ...": the clause is the named actor's own stance.
+    if w.cue is not None and len(subjects) == 1 and (
+            _actor(c.head) and subjects[0].lower_ in ("which", "who")
+            or among_subject(c.head) is not None and subjects[0].lower_ in RELATIVE_PRONOUNS):
+        # "Egypt, which brokered the ceasefire, ...": the clause is the named actor's own stance; so
+        # is "Chad is among the countries that have pledged troops".
         return DONE
     if not (c.tok.i == w.root.i or w.cue is not None) or c.head.lemma_.lower() in _WARS:
         return STOP     # "his plan to end the war, under which fighting would stop": a war never stands for a truce

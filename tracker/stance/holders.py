@@ -13,7 +13,14 @@ from typing import Any
 from tracker.models import Holder
 from tracker.stance.mentions import antecedent, definite_institution, definite_person, resolve_entity
 from tracker.stance.reading import Knowledge, Reading
-from tracker.stance.syntax import PRONOUNS_GROUP, PRONOUNS_PERSON, RELATIVE_PRONOUNS, entity_of, noun_phrase
+from tracker.stance.syntax import (
+    PRONOUNS_GROUP,
+    PRONOUNS_PERSON,
+    RELATIVE_PRONOUNS,
+    among_subject,
+    entity_of,
+    noun_phrase,
+)
 
 Found = list[tuple[Holder, str]]
 
@@ -34,10 +41,26 @@ def members(tok: Any) -> list[Any]:
     return _listed(tok, _INCLUDING)
 
 
+def _list_before(tok: Any) -> list[Any]:
+    """Names before a coordinated subject, each followed by a comma, that the parser hung elsewhere:
+    "Chad, Benin and Bangladesh are among the nations ..." parsed with "Chad" off the verb."""
+    if not tok.conjuncts or tok.dep_ not in ("nsubj", "nsubjpass"):
+        return []
+    doc, i = tok.doc, tok.left_edge.i
+    out: list[Any] = []
+    while i - 2 >= tok.sent.start and doc[i - 1].text == "," and doc[i - 2].ent_type_ in ("GPE", "NORP", "ORG"):
+        ent = entity_of(doc[i - 2], doc)
+        if ent is None or ent.root.dep_ in ("nsubj", "nsubjpass", "conj", "appos") or ent.root.head.i not in (tok.i, tok.head.i):
+            break
+        out.insert(0, ent.root)
+        i = ent.start
+    return out
+
+
 def holders_of(k: Knowledge, r: Reading, tok: Any) -> Found:
     """A subject token and its coordinated siblings ("Britain and France") as holders; a plural
     subject with named members ("EU leaders, including Macron and Tusk") is those members."""
-    toks = [tok] + [c for c in tok.conjuncts if c.i > tok.i]
+    toks = _list_before(tok) + [tok] + [c for c in tok.conjuncts if c.i > tok.i]
     # "The United States, Saudi Arabia, the UAE and Egypt" is often parsed as an apposition chain.
     for c in tok.children:
         if c.dep_ == "appos":
@@ -62,8 +85,10 @@ def resolve_token(k: Knowledge, r: Reading, tok: Any) -> Found:
     gaz, on = k.gaz, r.on
     low = tok.lower_
     if low in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl" and tok.head.head.i != tok.head.i:
-        # "the United States and France, which sponsored the truce": the nouns the clause hangs from.
-        return holders_of(k, r, tok.head.head)
+        # "the United States and France, which sponsored the truce": the nouns the clause hangs from;
+        # "Chad is among the countries that pledged troops": the subject the class is said of.
+        noun = tok.head.head
+        return holders_of(k, r, among_subject(noun) or noun)
     if low == "it" and tok.dep_ == "nsubj" and tok.head.lemma_ == "be" and any(
             c.dep_ in ("xcomp", "ccomp") for x in [tok.head, *tok.head.children] for c in x.children):
         return []       # "it was too early to talk about a truce": no one, the clause is the subject

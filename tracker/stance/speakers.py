@@ -259,6 +259,15 @@ def pronoun_before(w: Any) -> str:
     return ""
 
 
+def _own_clause(verb: Any) -> bool:
+    """Is a speech verb the head of a clause of its own ("..., while a NATO spokesman said ...")?
+    Not when a comma stands between the mark and the verb: "after talks in Doha, Qatar's ministry
+    said" is the parser hanging the attribution off a verbless phrase."""
+    doc = verb.doc
+    return any(m.dep_ == "mark" and m.i < verb.i and not any(t.text == "," for t in doc[m.i:verb.i])
+               for m in verb.children)
+
+
 def late_speech(lex: Lexicon, w: Any, top: Any) -> Any:
     """The speech verb the parse did not put above the clause.
 
@@ -276,6 +285,7 @@ def late_speech(lex: Lexicon, w: Any, top: Any) -> Any:
     for x in top.children:
         if x.dep_ in ("parataxis", "ccomp", "advcl", "conj") and x.i not in path and \
                 x.pos_ in ("VERB", "AUX") and lemma(x) in lex.speech_verbs and x.i > w.root.i and \
+                not _own_clause(x) and \
                 (any(g.dep_ in ("nsubj", "nsubjpass") for g in x.children) or entity_before(x) is not None):
             return x
     return None

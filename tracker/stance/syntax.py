@@ -17,6 +17,9 @@ RELATIVE_PRONOUNS = frozenset({"which", "who", "whom", "that"})
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _WH_WORDS = {"who", "whom", "what", "which", "how", "when", "where", "why", "whether"}
 _PARTICLES = {"out", "off", "away", "back", "down", "up"}
+# Prepositions that make a clause the time of another act ("said after joining the coalition").
+TIME_PREPS = frozenset({"after", "following", "since", "before"})
+_QUANTIFIERS = {"one", "some", "several", "many", "few", "most", "all", "each", "both", "either", "neither", "none"}
 _CONDITION_MARKS = {"if", "unless", "until", "till", "once", "provided", "providing", "as", "only", "so"}
 
 
@@ -196,3 +199,21 @@ def _date_of(objects: Any) -> date | None:
         month = next((_MONTHS[t.lower_] for t in words if t.lower_ in _MONTHS and t.pos_ == "PROPN"), 12)
         return date(years[0], month, 28)
     return None
+
+
+
+def among_subject(noun: Any) -> Any:
+    """The subject a class noun is said of: "Chad and Benin are among the countries (that ...)",
+    "Chad is one of the countries ...", "Chad is a country that ..." give "Chad"; else None."""
+    t = noun
+    if t.dep_ == "pobj" and t.head.lower_ == "among":
+        t = t.head                          # "are among the countries": the preposition hangs off "be"
+    elif t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.dep_ == "attr" and (
+            t.head.head.pos_ == "NUM" or t.head.head.lower_ in _QUANTIFIERS):
+        t = t.head.head                     # "is one of the countries", not "part of a government"
+    elif t.dep_ != "attr":
+        return None
+    be = t.head
+    if be.lemma_ != "be" or be.i == t.i:
+        return None
+    return next((c for c in be.children if c.dep_ in ("nsubj", "nsubjpass")), None)

@@ -22,7 +22,7 @@ from tracker.models import Holder
 from tracker.stance.holders import members
 from tracker.stance.learned.features import features
 from tracker.stance.learned.resources import TOPICS, DecideData
-from tracker.stance.syntax import dated_before, named_before
+from tracker.stance.syntax import TIME_PREPS, dated_before, named_before
 from tracker.stance.topics import unquote
 
 _PERSON_PRONOUNS = {"he": "m", "she": "f"}
@@ -203,9 +203,6 @@ def _topic_refs(sent: Sentence, lex: Lexicon, data: DecideData, force_named: boo
 
 
 _CONDITION_MARKS = {"once", "after", "when", "if", "until", "unless", "before", "provided", "whenever"}
-_TIME_PREPS = {"after", "following", "since", "before"}
-
-
 def _addressee(tok: Any, lex: Lexicon) -> bool:
     """Is the holder the one spoken to, pressed or dealt with ("told Crown Prince X", "urged France to
     ...", "a deal with Lebanon")? The SPEC: the target of a demand is not a holder, nor is the listener
@@ -229,7 +226,7 @@ def _in_condition(topic_tok: Any, holder_tok: Any) -> bool:
     for anc in [topic_tok, *topic_tok.ancestors]:
         if anc.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKS for c in anc.children):
             return holder_tok not in anc.subtree
-        if anc.dep_ == "prep" and anc.lower_ in _TIME_PREPS:
+        if anc.dep_ == "prep" and anc.lower_ in TIME_PREPS:
             # "reversed his stance following the implementation of the ceasefire": a time, not a side
             return holder_tok not in anc.subtree
     return False

@@ -21,7 +21,10 @@ from tracker.stance.learned.decide import Decider
 PACKAGE = Path(__file__).resolve().parents[2]          # tracker/
 PASSAGES = PACKAGE / "data" / "training"
 HELDOUT = PACKAGE / "data" / "heldout"
-LATER_HELDOUT = "passage:ho2-"
+# Held-out files written later, each by another hand as a fresh check, reported and floored apart:
+# the set's name -> the id prefix of its articles (articles_d: ho2-*, articles_e: ho3-*).
+LATER_HELDOUT = {"heldout_d": "passage:ho2-", "heldout_e": "passage:ho3-"}
+HELDOUT_SETS = ("heldout", *LATER_HELDOUT)
 CASES = PACKAGE.parent / "tests" / "cases"               # in a checkout; absent from an installed wheel
 C_VALUES = (0.3, 1.0)
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9)
@@ -38,11 +41,16 @@ def labelled(corpus: Path) -> dict[str, list[gold.Labelled]]:
         if (corpus / labels).exists() and (corpus / texts).exists():
             sets[name] = gold.read_corpus(corpus / labels, corpus / texts, name)
     sets["passages"] = gold.read_passages(PASSAGES)
-    held = gold.read_passages(HELDOUT, "heldout")
-    # articles_d (ids ho2-*) was written later, by another hand, as a fresh check: reported apart.
-    sets["heldout"] = [h for h in held if not h.article.article_id.startswith(LATER_HELDOUT)]
-    sets["heldout_d"] = [h for h in held if h.article.article_id.startswith(LATER_HELDOUT)]
+    sets.update(heldout_sets(gold.read_passages(HELDOUT, "heldout")))
     return sets
+
+
+def heldout_sets(held: list[gold.Labelled]) -> dict[str, list[gold.Labelled]]:
+    """Our held-out articles split into the first set and each later one (LATER_HELDOUT)."""
+    later = {name: [h for h in held if h.article.article_id.startswith(prefix)]
+             for name, prefix in LATER_HELDOUT.items()}
+    taken = {id(h) for part in later.values() for h in part}
+    return {"heldout": [h for h in held if id(h) not in taken], **later}
 
 
 def _rules_scorer(runtime: Any, decider: Decider | None = None) -> Any:
@@ -99,7 +107,7 @@ def run_training(runtime: Any, corpus: Path, out: Path, say: Say) -> model_mod.L
     vec, clf = train.fit(data, c_best)
     best = cv[(c_best, t_best)]
     meta = {"seed": train.SEED, "C": c_best,
-            "trained_on": {k: len(v) for k, v in sets.items() if k not in ("dev", "heldout", "heldout_d")},
+            "trained_on": {k: len(v) for k, v in sets.items() if k != "dev" and k not in HELDOUT_SETS},
             "candidates": counts,
             "cv_train": {k: round(best[k].f1, 3) for k in ("country", "person", "country/peacekeeping")},
             "cv_train_precision": round(best["country"].precision, 3),
@@ -109,7 +117,7 @@ def run_training(runtime: Any, corpus: Path, out: Path, say: Say) -> model_mod.L
     out.write_text(model.to_json() + "\n", encoding="utf-8")
     say(f"wrote {out} ({len(model.weights)} weights, digest {model.digest}, threshold {t_best})")
     for name, what in (("dev", "dev_labels"), ("heldout", "our held-out articles"),
-                       ("heldout_d", "our later held-out articles")):
+                       *((later, f"our later held-out articles, {later}") for later in LATER_HELDOUT)):
         if sets.get(name):
             part = train.collect(scorer, dec, sets[name])
             say(f"held out ({what}, {len(sets[name])} articles, never trained or tuned on):")
@@ -137,20 +145,20 @@ def run_eval(runtime: Any, corpus: Path, say: Say, baseline: bool = True) -> dic
     else:
         say("no trained model: the scorer runs on rules alone")
     out = {}
-    for name in ("dev", "heldout", "heldout_d", "train", "extra", "passages"):
+    for name in ("dev", *HELDOUT_SETS, "train", "extra", "passages"):
         items = sets.get(name)
         if not items:
             continue
         arts = [it.article for it in items]
-        note = {"dev": "held out", "heldout": "ours, written apart, held out",
-                "heldout_d": "ours, written later by another hand, held out", "train": "trained on: in-sample",
-                "extra": "trained on: in-sample", "passages": "ours, trained on"}[name]
+        note = {"dev": "held out", "heldout": "ours, written apart, held out", "train": "trained on: in-sample",
+                "extra": "trained on: in-sample", "passages": "ours, trained on"}.get(
+                    name, "ours, written later by another hand, held out")
         say(f"{name} ({len(items)} articles; {note}):")
         ours = gold.stance_figures(items, _statement_preds(scorer.score_articles(arts)))
         say(_line("rules + model" if trained else "rules", ours))
         if trained is not None:
             say(_line("rules only", gold.stance_figures(items, _statement_preds(rules_only.score_articles(arts)))))
-        if vader is not None and name in ("dev", "heldout", "heldout_d", "train"):
+        if vader is not None and name in ("dev", *HELDOUT_SETS, "train"):
             say(_line("VADER baseline", gold.stance_figures(items, _statement_preds((a, vader.score(a)) for a in arts))))
         out[name] = ours
     cases = quality.load_cases(CASES) if CASES.is_dir() else []
