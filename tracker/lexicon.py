@@ -48,7 +48,7 @@ _SCHEMA: dict[str, dict[str, str]] = {
     "nouns": {"transparent": "list", "proposals": "list", "meetings": "list", "mediators": "list",
               "penalties": "list", "other_parties": "list", "human_roles": "list", "hypotheses": "list"},
     "demand": {"verbs": "list", "modals": "list"},
-    "negation": {"words": "list", "phrases": "list"},
+    "negation": {"words": "list", "phrases": "list", "nobody": "list"},
     "conditional": {"markers": "list", "precondition": "list", "conditioned": "list"},
     "hedge": {"markers": "list"},
     "institutions": {"nouns": "list", "official_titles": "list", "refer_back": "list", "qualifiers": "list"},
@@ -200,6 +200,7 @@ class Lexicon:
     modal_auxes: frozenset[str]
     modal_heads: frozenset[str]
     negation_words: frozenset[str]
+    nobody_words: frozenset[str]
     negation_regex: re.Pattern[str]
     conditional_regex: re.Pattern[str]
     precondition_regex: re.Pattern[str]
@@ -435,6 +436,7 @@ def _other_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         modal_auxes=frozenset(m for m in modals if " " not in m),
         modal_heads=frozenset(m.split()[0] for m in modals if m.endswith(" to") and m.count(" ") == 1),
         negation_words=lower(data["negation"]["words"]),
+        nobody_words=lower(data["negation"].get("nobody", [])),
         negation_regex=_phrase_regex(data["negation"]["phrases"]),
         conditional_regex=_word_regex(data["conditional"]["markers"]),
         precondition_regex=_word_regex(data["conditional"]["precondition"]),

@@ -129,7 +129,7 @@ def _frozen(lex: Lexicon, c: Climb) -> str | None:
     hedges and demands still count."""
     if not c.frozen:
         return None
-    if c.dep == "conj" and c.is_verb and not c.contrast:
+    if c.dep == "conj" and c.is_verb and not c.contrast and _shares_negation(c):
         c.w.absorb(lex, c.head, lexical=False)
         if c.w.demand is None and modal_demand(lex, c.head):
             c.w.demand = "modal"
@@ -182,7 +182,7 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
             and predicate_class(lex, head)[0] == "support":
         # "pushing for European troops to deploy": the topic's own infinitive takes the side
         w.cue, w.cue_tok = c.lemma, head
-        w.absorb(lex, head, lexical=False)
+        w.absorb(lex, head, lexical=False, via=tok)
         return c.top(head)
     elif w.cue is None and c.lemma in lex.continuing_verbs | {"take"} and _for_clause(head):
         return c.up()        # "paving the way for a ceasefire to begin": the clause stands for the truce
@@ -191,7 +191,7 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
     else:
         c.frozen, c.frozen_via = True, "nsubj"
         return c.up()
-    w.absorb(lex, head, lexical=False)
+    w.absorb(lex, head, lexical=False, via=tok)
     return c.top(head)
 
 
@@ -311,16 +311,22 @@ def _clause_boundary(lex: Lexicon, c: Climb) -> str | None:
     # the outermost speaker, not to the speaker of the clause it hangs from.
     c.contrast = dep == "advcl" and any(x.dep_ == "mark" and x.lower_ in ("while", "whereas", "whilst")
                                         for x in c.tok.children)
-    if dep == "conj" and c.is_verb and not any(x.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") or x.lemma_ == "be"
-                                               for x in [c.tok, *c.tok.children]) and \
-            not any(x.dep_ == "cc" and x.lower_ in ("but", "yet") for x in head.children):
-        # "did not sign or accept the truce": the conjuncts share the "not"; but "had never sought
-        # war and was ready to stop firing" has a verb of its own, and "did not halt its strikes but
-        # agreed to a truce" turns against the first.
+    if dep == "conj" and c.is_verb and _shares_negation(c):
         w.absorb(lex, head, lexical=False)
         if w.demand is None and modal_demand(lex, head):
             w.demand = "modal"
     return c.up()
+
+
+def _shares_negation(c: Climb) -> bool:
+    """Does a conjoined verb share the first verb's "not"? "did not sign or accept the truce" does; "had
+    never sought war and was ready to stop firing" has a verb of its own, "did not halt its strikes but
+    agreed to a truce" turns against the first, and "would not send a soldier and called for a truce"
+    is another tense, so another clause."""
+    head = c.head
+    return not any(x.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass") or x.lemma_ == "be"
+                   for x in [c.tok, *c.tok.children]) and \
+        not any(x.dep_ == "cc" and x.lower_ in ("but", "yet") for x in head.children) and c.tok.tag_ == head.tag_
 
 
 def _compose(lex: Lexicon, c: Climb) -> str | None:

@@ -88,7 +88,7 @@ def in_condition(lex: Lexicon, span: Any) -> bool:
         if t.dep_ in ("ccomp", "advcl", "pcomp") and any(c.dep_ == "mark" and c.lower_ == "whether" for c in t.children):
             return True      # "whether Israel had agreed to stop striking": a question, not a stance
         if t.i != span.root.i and (t.lemma_ in lex.speculation_words and t.pos_ == "ADJ" or t.lemma_ == "be" and any(
-                c.dep_ == "acomp" and c.lemma_ in lex.speculation_words for c in t.children)):
+                c.dep_ == "acomp" and c.lemma_ in lex.speculation_words for c in t.children)) and not _said_of_actor(t):
             return True      # "it is not clear the president has much appetite for resuming a war"
         if t.lemma_ in ("ask", "question", "wonder") and t.i != span.root.i and \
                 any(c.lower_ in ("about", "whether", "if", "how", "when", "why") for c in t.children):
@@ -97,6 +97,16 @@ def in_condition(lex: Lexicon, span: Any) -> bool:
             return False
         t = t.head
     return False
+
+
+def _said_of_actor(t: Any) -> bool:
+    """"The UAE is unlikely to take part, Gargash said": a named actor's likelihood, given by a speaker,
+    is that speaker's hedged stance, not speculation."""
+    be = t if t.lemma_ == "be" else t.head
+    subject = next((c for c in be.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    speech = be.head if be.dep_ in ("ccomp", "parataxis") else None
+    return subject is not None and subject.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") and \
+        speech is not None and speech.pos_ in ("VERB", "AUX")
 
 
 # --- conditions that turn the side ------------------------------------------------------------------

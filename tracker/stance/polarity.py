@@ -123,6 +123,10 @@ def evaluation(lex: Lexicon, tok: Any) -> tuple[int, str] | None:
 def negated(lex: Lexicon, tok: Any, via: Any = None) -> int:
     """How many negations a predicate carries ("not", "never", "no plans", "has yet to")."""
     n = sum(1 for c in tok.children if c.dep_ == "neg" or (c.lower_ in lex.negation_words and c.dep_ in ("advmod", "det")))
+    # "no Italian troops would be deployed", "nothing will jeopardise the truce": a subject that is
+    # nobody negates its predicate (not when the walk came up through that subject: its "no" is counted).
+    n += sum(1 for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and (via is None or c.i != via.i) and (
+        c.lower_ in lex.nobody_words or any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)))
     # "take no part", "has no plans", "see no room": the 'no' on the object negates the predicate
     n += sum(1 for c in tok.children if c.dep_ == "dobj" and (via is None or c.i != via.i)
              and any(d.dep_ == "det" and d.lower_ == "no" for d in c.children))
