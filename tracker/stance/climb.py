@@ -184,6 +184,12 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
         w.cue, w.cue_tok = c.lemma, head
         w.absorb(lex, head, lexical=False, via=tok)
         return c.top(head)
+    elif w.cue is None and c.lemma in lex.continuing_verbs | {"take"} and head.dep_ == "ccomp" and \
+            lemma(head.head) in lex.speech_verbs and not negated(lex, head) and not _for_clause(head) and \
+            not any(x.lower_ == "too" for x in head.subtree):        # "the truce has come too late"
+        # "Armenia said a ceasefire had taken hold", "Qatar said the truce was holding": the speaker
+        # affirms the truce in force (the truce itself is no holder).
+        w.cue, w.cue_tok = c.lemma, head
     elif w.cue is None and c.lemma in lex.continuing_verbs | {"take"} and _for_clause(head):
         return c.up()        # "paving the way for a ceasefire to begin": the clause stands for the truce
     elif w.cue is None:

@@ -149,6 +149,13 @@ def _settle_pred(items: Mapping[tuple[str, ...], list[float]]) -> dict[tuple[str
     return out
 
 
+def of_counts(right: int, predicted: int, gold: int) -> Figures:
+    """Figures from counts (several runs' counts pooled, say)."""
+    p = right / predicted if predicted else 0.0
+    r = right / gold if gold else 0.0
+    return Figures(p, r, 2 * p * r / (p + r) if p + r else 0.0, right, predicted, gold)
+
+
 def _figures(gold: Mapping[tuple[str, ...], int], pred: Mapping[tuple[str, ...], int]) -> Figures:
     right = sum(1 for k, s in pred.items() if gold.get(k) == s)
     p = right / len(pred) if pred else 0.0
