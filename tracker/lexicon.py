@@ -28,7 +28,8 @@ _SCHEMA: dict[str, dict[str, str]] = {
                             "anchors": "list", "not_topic": "list", "combat": "list"},
     "evaluation": {"verbs": "list", "positive": "list", "negative": "list", "end_states": "list",
                    "speculation": "list", "open_places": "list", "untimely": "list", "moments": "list", "wrong_moments": "list",
-                   "enabling_verbs": "list", "regroup_words": "list", "violation_nouns": "list"},
+                   "enabling_verbs": "list", "regroup_words": "list", "violation_nouns": "list",
+                   "harder": "list", "easier": "list"},
     "speech": {"verbs": "list", "announce": "list"},
     "predicates.support": {"verbs": "list", "light_verbs": "list", "adjectives": "list", "nouns": "list"},
     "predicates.oppose": {"verbs": "list", "adjectives": "list", "nouns": "list"},
@@ -189,6 +190,8 @@ class Lexicon:
     enabling_verbs: frozenset[str]
     regroup_words: frozenset[str]
     violation_nouns: frozenset[str]
+    harder_words: frozenset[str]
+    easier_words: frozenset[str]
     speculation_words: frozenset[str]
     conditioned_words: frozenset[str]
     accusation_verbs: frozenset[str]
@@ -416,6 +419,8 @@ def _word_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         enabling_verbs=lower(evaluation.get("enabling_verbs", [])),
         regroup_words=lower(evaluation.get("regroup_words", [])),
         violation_nouns=lower(evaluation.get("violation_nouns", [])),
+        harder_words=lower(evaluation.get("harder", [])),
+        easier_words=lower(evaluation.get("easier", [])),
         speculation_words=lower(evaluation.get("speculation", [])),
         conditioned_words=lower(data["conditional"].get("conditioned", [])),
         accusation_verbs=lower(data["predicates"].get("accusation", {}).get("verbs", [])),

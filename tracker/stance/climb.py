@@ -36,7 +36,7 @@ from tracker.stance.syntax import (
     lemma,
     wished_on_other,
 )
-from tracker.stance.verdicts import made_conditional, moment, rather_than, untimely, violation_named
+from tracker.stance.verdicts import made_conditional, made_harder, moment, rather_than, untimely, violation_named
 
 # Relations along which a stance composes upwards (the topic is an object or complement).
 _COMPOSE = {"dobj", "pobj", "prep", "xcomp", "ccomp", "pcomp", "acomp", "attr", "compound", "nsubjpass",
@@ -184,6 +184,8 @@ def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
         w.cue, w.cue_tok = c.lemma, head
         w.absorb(lex, head, lexical=False, via=tok)
         return c.top(head)
+    elif w.cue is None and lemma(head.head) in ("make", "render") and head.lower_ in lex.harder_words | lex.easier_words:
+        return c.up()        # "made the truce harder to hold" parsed as a small clause: made_harder reads it
     elif w.cue is None and c.lemma in lex.continuing_verbs | {"take"} and head.dep_ == "ccomp" and \
             lemma(head.head) in lex.speech_verbs and not negated(lex, head) and not _for_clause(head) and \
             not any(x.lower_ == "too" for x in head.subtree):        # "the truce has come too late"
@@ -403,7 +405,7 @@ def _compose_predicate(lex: Lexicon, c: Climb) -> None:
 
 CLIMB_RULES: tuple[Callable[[Lexicon, Climb], str | None], ...] = (
     accusation, embedded_question, hypothesis, _wish_on_other, _expectation, _speech, not_reached, _without,
-    _frozen, _topic_is_subject, _there_be, a_time, made_conditional, meeting, neither_nor, rather_than,
+    _frozen, _topic_is_subject, _there_be, a_time, made_conditional, made_harder, meeting, neither_nor, rather_than,
     untimely, moment, violation_named, _pushed_for, _relative_clause, _gerund_object,
     _clause_boundary, _compose,
 )

@@ -166,7 +166,7 @@ def dated_before(cue: Any, on: date) -> bool:
     Only the phrase's own date counts: "in accordance with the 1974 agreement" dates nothing."""
     heads = [cue] + [c for c in cue.children if c.dep_ in ("dobj", "nsubjpass")]
     phrases = [c for h in heads for c in h.children
-               if (c.dep_ == "prep" and c.lower_ in ("in", "on", "during", "by")) or c.dep_ == "npadvmod"]
+               if (c.dep_ == "prep" and c.lower_ in ("in", "on", "during", "by", "from", "until", "till")) or c.dep_ == "npadvmod"]
     for ph in phrases:
         when = _date_of(ph.children if ph.dep_ == "prep" else [ph])
         if when is not None and (on - when).days > _HISTORY_DAYS:

@@ -26,6 +26,30 @@ def made_conditional(lex: Lexicon, c: Climb) -> str | None:
     return None
 
 
+def made_harder(lex: Lexicon, c: Climb) -> str | None:
+    """"Hamas made the truce harder to hold" is against it, "made a ceasefire possible" for it, and
+    "hoped nothing would make the ceasefire harder to sustain" for it again (the subject's "nothing"
+    is counted on "make"); a thing that makes it harder ("the sanctions would make a truce harder to
+    reach") is the speaker's complaint, for the truce."""
+    head = c.head
+    if c.lemma not in ("make", "render") or c.w.cue is not None or c.dep not in ("dobj", "ccomp", "nsubj"):
+        return None
+    words = {t.lower_ for t in head.subtree if t.i >= c.tok.i}
+    side = -1 if words & lex.harder_words else (1 if words & lex.easier_words else 0)
+    if not side:
+        return None
+    subject = next((x for x in head.children if x.dep_ == "nsubj"), None)
+    actor = subject is not None and (subject.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") or subject.pos_ == "PRON"
+                                     and subject.lower_ != "it")
+    if side < 0 and not actor and not negated(lex, head):
+        side = 1        # "the sanctions would make a truce harder to reach": the speaker's complaint, for it
+    w = c.w
+    w.cue, w.cue_tok = "make harder" if words & lex.harder_words else "make easier", head
+    w.polarity *= side
+    w.absorb(lex, head, lexical=False)
+    return c.top(head)
+
+
 def rather_than(lex: Lexicon, c: Climb) -> str | None:
     """"a peace deal rather than a ceasefire", "instead of a truce": a preference against it."""
     w, tok, head = c.w, c.tok, c.head
