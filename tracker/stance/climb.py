@@ -36,7 +36,14 @@ from tracker.stance.syntax import (
     lemma,
     wished_on_other,
 )
-from tracker.stance.verdicts import made_conditional, made_harder, moment, rather_than, untimely, violation_named
+from tracker.stance.verdicts import (
+    made_conditional,
+    made_harder,
+    moment,
+    rather_than,
+    untimely,
+    violation_named,
+)
 
 # Relations along which a stance composes upwards (the topic is an object or complement).
 _COMPOSE = {"dobj", "pobj", "prep", "xcomp", "ccomp", "pcomp", "acomp", "attr", "compound", "nsubjpass",
