@@ -27,7 +27,7 @@ from tracker.stance.speakers import (
     subject_holders,
 )
 from tracker.stance.syntax import FUTURE_AUXES, TIME_PREPS, clause_text, dated_before, lemma, subtree_span
-from tracker.stance.topics import combat, topic_mentions
+from tracker.stance.topics import TROOP_WORDS, combat, topic_mentions
 
 _MODAL_WORDS = {"would", "will", "could", "should", "must", "shall", "can", "may", "might", "'ll", "wo"}
 _INFERRED = ("pronoun", "metonym", "description", "institution")
@@ -49,7 +49,7 @@ def topic_mention(k: Knowledge, r: Reading, span: Any, topic: str, term: str, se
     pressed = pressure(k, r, span, topic, term, sent)
     if pressed is not None:
         return pressed
-    if in_condition(k.lex, span):
+    if in_condition(k.lex, span, lambda subject, speech: _same_side(k, r, subject, speech)):
         return []        # "... as long as Azerbaijan stops shelling": a condition, not a stance
     w = walk(k.lex, span, term)
     if w is not None:
@@ -73,6 +73,28 @@ def topic_mention(k: Knowledge, r: Reading, span: Any, topic: str, term: str, se
     if r.on is not None and w.cue_tok is not None and dated_before(w.cue_tok, r.on):
         return []        # "In November 2024, Israel approved a ceasefire deal" in a 2026 article: history
     return _stance(k, r, w, span, topic, term, sent)
+
+
+def _event_subject(k: Knowledge, r: Reading, w: Walk, span: Any) -> bool:
+    """Is the subject of the stance's verb a thing or an event, not an actor ("the new settlements
+    jeopardise the ceasefire", "the killing paved the way for a return to war")? Its harm to a truce
+    is then reported, and the reporter does not hold it; a truce that is itself the subject ("the
+    truce is over, Moscow said") or is worded with it ("no Czech soldiers would be sent", "the
+    operation would go on") does not count."""
+    tok = w.cue_tok
+    subject = next((c for c in tok.children if c.dep_ in ("nsubj", "csubj")), None) if tok is not None else None
+    return subject is not None and subject.pos_ == "NOUN" and not subject.ent_type_ and \
+        not (subject == w.root or subject.is_ancestor(w.root)) and not span.start <= subject.i < span.end and \
+        subject.lemma_.lower() not in (k.lex.institution_nouns | k.lex.other_party_nouns) - k.lex.proposal_nouns and \
+        subject.lemma_.lower() not in TROOP_WORDS and \
+        not holders_of(k, r, subject)
+
+
+def _same_side(k: Knowledge, r: Reading, subject: Any, speech: Any) -> bool:
+    """Does the speaker of a speech verb speak for its subject's side (their country)?"""
+    said = {h.country for h, _ in subject_holders(k, r, speech) if h.country}
+    sides = [h.country for h, _ in holders_of(k, r, subject)]
+    return bool(said) and bool(sides) and all(c in said for c in sides)
 
 
 def _negated_before(lex: Any, doc: Any, sent: Any, span: Any) -> bool:
@@ -123,6 +145,10 @@ def _stance(k: Knowledge, r: Reading, w: Walk, span: Any, topic: str, term: str,
     pol, modality = settle(lex, topic, term, w, polarity, clause_text(w.clause_top, w.root),
                            doc.text[span.end_char:sent.end_char])
     in_quote = r.quote_at(span.start_char)
+    if pol == "oppose" and not w.negations and _event_subject(k, r, w, span):
+        # "the new settlements jeopardise the truce, Qatar said": a complaint, not Qatar's opposition
+        # ("diplomacy alone will not bring a ceasefire", a negation, is still the speaker's view)
+        return []
     holders, target = _holders(k, r, w, sent, in_quote, pol)
     extra = [Candidate.of_sentence(r, sent, holder=h, topic=topic, polarity="support", modality=modality,
                                    confidence=0.7, attribution="reported", cue=f"{w.cue} [{term}]")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tracker.lexicon import Lexicon
-from tracker.stance.modality import modal_demand, strong_condition, wanted, wanter
+from tracker.stance.modality import modal_demand
 from tracker.stance.no_stance import (
     a_time,
     accusation,
@@ -28,10 +28,12 @@ from tracker.stance.no_stance import (
 from tracker.stance.polarity import Walk, evaluation, negated, predicate_class
 from tracker.stance.speakers import late_speech
 from tracker.stance.step import DONE, STOP, Climb
+from tracker.stance.subjects import there_be, topic_is_subject
 from tracker.stance.syntax import (
+    FUTURE_AUXES,
     RELATIVE_PRONOUNS,
     among_subject,
-    clause_text,
+    for_clause,
     is_purpose,
     lemma,
     wished_on_other,
@@ -143,96 +145,6 @@ def _frozen(lex: Lexicon, c: Climb) -> str | None:
     return c.up()
 
 
-def _topic_is_subject(lex: Lexicon, c: Climb) -> str | None:
-    """The topic is (in) the subject: "the truce must hold" (a demand), "the truce is over" (oppose),
-    "any troops sent would be legitimate targets" (an evaluation)."""
-    w, tok, head = c.w, c.tok, c.head
-    if not (c.dep in ("nsubj", "csubj") and (tok.i == w.root.i or tok.lemma_.lower() in lex.transparent_nouns
-                                             or tok.lemma_.lower() in lex.support_nouns)):
-        return None
-    verdict = evaluation(lex, head) if head.lemma_ == "be" else None
-    if head.tag_ == "VBN" and tok.i < head.i and not any(x.dep_ in ("aux", "auxpass") for x in head.children):
-        # "welcomed the ceasefire reached between India and Pakistan": a reduced relative
-        # misparsed as a clause; the topic belongs to the verb above.
-        return c.up()
-    if c.lemma in lex.continuing_verbs and (modal_demand(lex, head) or wanted(head)):
-        w.cue, w.cue_tok = c.lemma, head
-        w.demand = "modal"
-        if wanter(head) is not None and not modal_demand(lex, head):
-            # "Trump wants the truce to hold", "called for UN peacekeepers to return": the one who
-            # wants or calls holds it (a demand verb's agent), not nobody.
-            w.demand, w.demand_tok = "verb", wanter(head)
-    elif c.lemma in lex.continuing_verbs | {"take", "come", "arise"} and (negated(lex, head) or (
-            strong_condition(lex, clause_text(head)) and not _narrated(head))):
-        # "the truce would not come into force until sanctions were lifted"; but "the announcement
-        # came only after weeks of stalling" tells when something happened.
-        w.cue, w.cue_tok = c.lemma, head
-    elif head.lower_ in lex.conditioned_words and lemma(head.head) in ("make", "render", "keep"):
-        # "Moscow has made any truce conditional on an end to arms deliveries"
-        w.cue, w.cue_tok = "make conditional", head.head
-        w.conditional = True
-        w.absorb(lex, head.head, lexical=False)
-        return c.top(head.head)
-    elif head.lemma_ == "be" and any(x.dep_ in ("acomp", "advmod", "attr") and x.lower_ in lex.end_states
-                                     for x in head.children):
-        w.cue, w.cue_tok = "over", head
-        w.polarity *= -1
-    elif c.lemma in lex.enabling_verbs and (regroup := next(
-            (t for t in head.subtree if t.lemma_.lower() in lex.regroup_words and t is not head), None)):
-        # "a truce would only give Ukraine time to regroup": argued against as a gift to the enemy
-        w.cue, w.cue_tok = f"{c.lemma} {regroup.lemma_.lower()}", head
-        w.polarity *= -1
-    elif verdict is not None:
-        w.cue, w.cue_tok = f"be {verdict[1]}", head
-        w.polarity *= verdict[0]
-    elif w.cue is None and tok.i == w.root.i and any(x.dep_ == "aux" and x.lower_ == "to" for x in head.children) \
-            and predicate_class(lex, head)[0] == "support":
-        # "pushing for European troops to deploy": the topic's own infinitive takes the side
-        w.cue, w.cue_tok = c.lemma, head
-        w.absorb(lex, head, lexical=False, via=tok)
-        return c.top(head)
-    elif w.cue is None and lemma(head.head) in ("make", "render") and head.lower_ in lex.harder_words | lex.easier_words:
-        return c.up()        # "made the truce harder to hold" parsed as a small clause: made_harder reads it
-    elif w.cue is None and c.lemma in lex.continuing_verbs | {"take"} and head.dep_ == "ccomp" and \
-            lemma(head.head) in lex.speech_verbs and not negated(lex, head) and not _for_clause(head) and \
-            not any(x.lower_ == "too" for x in head.subtree):        # "the truce has come too late"
-        # "Armenia said a ceasefire had taken hold", "Qatar said the truce was holding": the speaker
-        # affirms the truce in force (the truce itself is no holder).
-        w.cue, w.cue_tok = c.lemma, head
-    elif w.cue is None and c.lemma in lex.continuing_verbs | {"take"} and _for_clause(head):
-        return c.up()        # "paving the way for a ceasefire to begin": the clause stands for the truce
-    elif w.cue is None:
-        return STOP
-    else:
-        c.frozen, c.frozen_via = True, "nsubj"
-        return c.up()
-    w.absorb(lex, head, lexical=False, via=tok)
-    return c.top(head)
-
-
-def _for_clause(verb: Any) -> bool:
-    """A "for X to ..." clause: "pushing for troops to deploy", "the way for a truce to begin"."""
-    return is_purpose(verb) and any(x.dep_ == "mark" and x.lower_ == "for" for x in verb.children)
-
-
-def _narrated(verb: Any) -> bool:
-    """A past tense with no auxiliary tells what happened ("the announcement came only after weeks of
-    stalling"), not a condition set on a truce ("a ceasefire comes only after they withdraw")."""
-    return verb.tag_ == "VBD" and not any(x.dep_ in ("aux", "auxpass") for x in verb.children)
-
-
-def _there_be(lex: Lexicon, c: Climb) -> str | None:
-    """"there will be (no) ceasefire"; "the aim remains a ceasefire": the subject names the stance."""
-    w, head = c.w, c.head
-    if c.dep == "attr" and head.lemma_ == "be" and w.cue is None and any(x.dep_ == "expl" for x in head.children):
-        w.cue, w.cue_tok = "there be", head
-    if c.dep == "attr" and head.lemma_ in ("be", "remain", "become") and w.cue is None:
-        subj = next((x for x in head.children if x.dep_ == "nsubj"), None)
-        if subj is not None and subj.lemma_.lower() in lex.support_nouns:
-            w.cue, w.cue_tok = subj.lemma_.lower(), head
-    return None
-
-
 def _relative_clause(lex: Lexicon, c: Climb) -> str | None:
     """"a move that could test the ceasefire": the clause only describes the noun. But "any mission
     that put foreign troops on Ukrainian soil", "a plan that calls for a truce": the clause says what
@@ -253,8 +165,12 @@ def _relative_clause(lex: Lexicon, c: Climb) -> str | None:
         return DONE
     if not (c.tok.i == w.root.i or w.cue is not None) or c.head.lemma_.lower() in _WARS:
         return STOP     # "his plan to end the war, under which fighting would stop": a war never stands for a truce
-    if any(s == w.root or s.is_ancestor(w.root) for s in subjects) and c.tok.i != w.root.i:
-        return STOP     # "the terms on which the ceasefire was forged": the truce's own event, not what the noun is
+    if any(s == w.root or s.is_ancestor(w.root) for s in subjects) and c.tok.i != w.root.i and \
+            not any(x.dep_ == "aux" and x.lower_ in FUTURE_AUXES | {"could", "should", "might", "may"}
+                    for x in c.tok.children):
+        # "the terms on which the ceasefire was forged": the truce's own event, not what the noun is;
+        # but "a deal under which the truce would be extended" says what the deal is.
+        return STOP
     w.cue = w.cue_tok = None
     w.polarity = -1 if c.term and lex.is_inverse(c.term) else 1
     w.negations = 0
@@ -287,7 +203,7 @@ def _actor(tok: Any) -> bool:
 def _pushed_for(lex: Lexicon, c: Climb) -> str | None:
     """"pushing for European troops to deploy": the clause is what is pushed for. "eager for Russia and
     Ukraine to agree to a truce": the clause's own subject is the one it is pinned on, not a holder."""
-    if c.dep in ("advcl", "relcl", "acl") and _for_clause(c.tok):
+    if c.dep in ("advcl", "relcl", "acl") and for_clause(c.tok):
         c.dep = "xcomp"
         subjects = [x for x in c.tok.children if x.dep_ in ("nsubj", "nsubjpass")]
         root = c.w.root
@@ -412,7 +328,7 @@ def _compose_predicate(lex: Lexicon, c: Climb) -> None:
 
 CLIMB_RULES: tuple[Callable[[Lexicon, Climb], str | None], ...] = (
     accusation, embedded_question, hypothesis, _wish_on_other, _expectation, _speech, not_reached, _without,
-    _frozen, _topic_is_subject, _there_be, a_time, made_conditional, made_harder, meeting, neither_nor, rather_than,
+    _frozen, topic_is_subject, there_be, a_time, made_conditional, made_harder, meeting, neither_nor, rather_than,
     untimely, moment, violation_named, _pushed_for, _relative_clause, _gerund_object,
     _clause_boundary, _compose,
 )

@@ -114,6 +114,9 @@ def resolve_entity(k: Knowledge, r: Reading, ent: Any) -> tuple[Holder | None, s
             return None, ""
         return h, how
     res = gaz.resolve(ent.text, on=on, context=context, label=ent.label_)
+    if res is not None and res.holder.kind == "state" and ent.label_ == "PERSON" and len(ent) == 1 and \
+            _full_name_before(r, ent):
+        return unknown_person(k, r, ent), "unknown_person"     # "Jim Jordan ... Jordan said": the man
     if res is not None:
         if res.holder.kind == "state" and res.form == "demonym":
             return None, ""
@@ -121,6 +124,18 @@ def resolve_entity(k: Knowledge, r: Reading, ent: Any) -> tuple[Holder | None, s
     if ent.label_ == "PERSON" and not ent_id:
         return unknown_person(k, r, ent), "unknown_person"
     return None, ""
+
+
+_NOT_FIRST_NAMES = frozenset({"The", "In", "On", "At", "From", "To", "And", "With", "For", "By", "Of", "As", "Neighbouring",
+                              "Neighboring", "Both", "While", "But", "Kingdom", "King", "Queen"})
+
+
+def _full_name_before(r: Reading, ent: Any) -> bool:
+    """Did the article name someone with this one word as a surname earlier ("Congressman Jim Jordan
+    criticised the deal. Jordan said ...")? Then the lone word is that person, not the country."""
+    before = r.ctx.text[:r.offset + ent.start_char]
+    return any(m.group(1) not in _NOT_FIRST_NAMES
+               for m in re.finditer(rf"\b([A-Z][a-z]+)\s+{re.escape(ent.text)}\b", before))
 
 
 def unknown_person(k: Knowledge, r: Reading, ent: Any) -> Holder | None:

@@ -77,8 +77,10 @@ def wanted(tok: Any) -> bool:
     return wanter(tok) is not None
 
 
-def in_condition(lex: Lexicon, span: Any) -> bool:
-    """Is the mention inside a condition clause (if, unless, provided, as long as, until, once)?"""
+def in_condition(lex: Lexicon, span: Any, own_side: Callable[[Any, Any], bool] | None = None) -> bool:
+    """Is the mention inside a condition clause (if, unless, provided, as long as, until, once), or a
+    speculation? own_side(subject, speech verb) says whether a speaker speaks for the subject: "the UAE
+    is unlikely to take part, Gargash said" is then his hedged stance, not speculation."""
     t = span.root
     for _ in range(12):
         if t.dep_ == "advcl":
@@ -88,7 +90,8 @@ def in_condition(lex: Lexicon, span: Any) -> bool:
         if t.dep_ in ("ccomp", "advcl", "pcomp") and any(c.dep_ == "mark" and c.lower_ == "whether" for c in t.children):
             return True      # "whether Israel had agreed to stop striking": a question, not a stance
         if t.i != span.root.i and (t.lemma_ in lex.speculation_words and t.pos_ == "ADJ" or t.lemma_ == "be" and any(
-                c.dep_ == "acomp" and c.lemma_ in lex.speculation_words for c in t.children)) and not _said_of_actor(t):
+                c.dep_ == "acomp" and c.lemma_ in lex.speculation_words for c in t.children)) and \
+                not _said_of_own_side(t, own_side):
             return True      # "it is not clear the president has much appetite for resuming a war"
         if t.lemma_ in ("ask", "question", "wonder") and t.i != span.root.i and \
                 any(c.lower_ in ("about", "whether", "if", "how", "when", "why") for c in t.children):
@@ -99,14 +102,14 @@ def in_condition(lex: Lexicon, span: Any) -> bool:
     return False
 
 
-def _said_of_actor(t: Any) -> bool:
-    """"The UAE is unlikely to take part, Gargash said": a named actor's likelihood, given by a speaker,
-    is that speaker's hedged stance, not speculation."""
+def _said_of_own_side(t: Any, own_side: Callable[[Any, Any], bool] | None) -> bool:
+    """"The UAE is unlikely to take part, Gargash said": the likelihood of the speaker's own side is
+    the speaker's hedged stance; "Hamas is unlikely to accept, Israeli officials said" is a prediction."""
     be = t if t.lemma_ == "be" else t.head
     subject = next((c for c in be.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     speech = be.head if be.dep_ in ("ccomp", "parataxis") else None
-    return subject is not None and subject.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") and \
-        speech is not None and speech.pos_ in ("VERB", "AUX")
+    return own_side is not None and subject is not None and speech is not None and \
+        speech.pos_ in ("VERB", "AUX") and own_side(subject, speech)
 
 
 # --- conditions that turn the side ------------------------------------------------------------------

@@ -82,6 +82,11 @@ def is_purpose(tok: Any) -> bool:
     return any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
+def for_clause(verb: Any) -> bool:
+    """A "for X to ..." clause: "pushing for troops to deploy", "the way for a truce to begin"."""
+    return is_purpose(verb) and any(x.dep_ == "mark" and x.lower_ == "for" for x in verb.children)
+
+
 def salience(tok: Any) -> str:
     """How prominent a name is in its clause: the subject (of a verb, or an apposition to it), a
     possessive, or anything else."""

@@ -19,17 +19,20 @@ from tracker.lexicon import Lexicon
 from tracker.models import Article, Holder
 from tracker.stance.reading import Context, Knowledge
 
-_TROOP_WORDS = ("troop", "soldier", "force", "personnel", "contingent", "boot", "serviceman", "unit", "peacekeeper")
+TROOP_WORDS = ("troop", "soldier", "force", "personnel", "contingent", "boot", "serviceman", "unit", "peacekeeper",
+                "brigade", "battalion")
 # Quotation marks, blanked before topic wordings are matched: 'vowed to "escalate" its offensive'
-# words 'escalate its offensive'. A straight apostrophe stays, as it belongs to words ("won't").
+# words 'escalate its offensive'.
 _QUOTE_MARKS = str.maketrans({c: " " for c in "\"\u201c\u201d\u2018\u2019`\u00ab\u00bb"})
+_SINGLE_QUOTE = re.compile(r"(?<![A-Za-z])'|'(?![A-Za-z])")
 _NOT_A_PARTY = ("foreign", "european", "western", "nato", "international", "multinational", "allied", "un",
                 "peacekeeping")
 
 
 def unquote(text: str) -> str:
-    """The text with quotation marks blanked (same length, so offsets hold), for matching wordings."""
-    return text.translate(_QUOTE_MARKS)
+    """The text with quotation marks blanked (same length, so offsets hold), for matching wordings: a
+    straight single quote too, unless it stands inside a word ("won't", "Israel's")."""
+    return _SINGLE_QUOTE.sub(" ", text.translate(_QUOTE_MARKS))
 
 
 def article_force(lex: Lexicon, art: Article) -> bool:
@@ -114,7 +117,7 @@ def combat(k: Knowledge, span: Any, holder: Holder, sent: Any, ctx: Context, on:
     parties = set(k.registry.conflicts[conflict].parties) if conflict in k.registry.conflicts else set()
     if not parties:
         return False
-    troops = [t for t in span if t.lemma_.lower() in _TROOP_WORDS]
+    troops = [t for t in span if t.lemma_.lower() in TROOP_WORDS]
     if not troops:
         return False
     senders: set[str] = set()
