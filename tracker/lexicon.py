@@ -235,7 +235,9 @@ class Lexicon:
         return bool(self.intent_regex.fullmatch(matched))
 
     def is_contextual(self, matched: str) -> bool:
-        return bool(self.contextual_regex.fullmatch(matched))
+        """Does the matched wording name peacekeeping only with context? Not when it names
+        peacekeepers itself ("the deployment of European peacekeepers", "send peacekeepers")."""
+        return bool(self.contextual_regex.fullmatch(matched)) and "peacekeep" not in matched.replace("-", "")
 
     def codes(self, topic: str, polarity: str, cue: str) -> tuple[str | None, str | None]:
         """CAMEO and PLOVER codes for a statement, from the crosswalk table."""

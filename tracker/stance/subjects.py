@@ -109,14 +109,31 @@ def _regroup(lex: Lexicon, c: Climb) -> str | None:
 
 
 def _verdict(lex: Lexicon, c: Climb) -> str | None:
-    """"any troops sent would be legitimate targets", "a truce is the right step": the complement judges."""
+    """"any troops sent would be legitimate targets", "a truce is the right step": the complement judges;
+    so does what it would mean or amount to ("would mean NATO's direct involvement in the war")."""
     head = c.head
-    verdict = evaluation(lex, head) if head.lemma_ == "be" else None
+    verdict = evaluation(lex, head) if head.lemma_ == "be" else (
+        _consequence(lex, head) if head.lemma_ in _CONSEQUENCE_VERBS else None)
     if verdict is None:
         return None
-    c.w.cue, c.w.cue_tok = f"be {verdict[1]}", head
+    c.w.cue, c.w.cue_tok = f"{'be' if head.lemma_ == 'be' else c.lemma} {verdict[1]}", head
     c.w.polarity *= verdict[0]
     return SIDED
+
+
+_CONSEQUENCE_VERBS = frozenset({"mean", "amount", "constitute", "represent", "equal"})
+
+
+def _consequence(lex: Lexicon, verb: Any) -> tuple[int, str] | None:
+    """The verdict in what a topic would mean: war or a negative word is against it, a positive word for it."""
+    words = [t for o in verb.children if o.dep_ in ("dobj", "prep", "attr") for t in o.subtree]
+    for t in words:
+        if t.lemma_.lower() == "war" or t.lemma_.lower() in lex.negative_words:
+            return -1, t.lower_
+    for t in words:
+        if t.lemma_.lower() in lex.positive_words:
+            return 1, t.lower_
+    return None
 
 
 def _own_infinitive(lex: Lexicon, c: Climb) -> str | None:

@@ -141,8 +141,10 @@ def _sender_words(span: Any, troop: Any) -> list[Any]:
     "Russia's soldiers") and what follows "from" in the phrase ("the deployment of troops from NATO
     countries")."""
     words = [m for m in troop.children if m.dep_ in ("amod", "compound", "nmod", "poss")]
+    froms = [t for t in span if t.dep_ == "prep" and t.lower_ == "from"]     # "accept troops from NATO countries"
     for t in {troop, *span}:
-        for prep in (c for c in t.children if c.dep_ == "prep" and c.lower_ == "from"):
-            for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                words += [obj, *(m for m in obj.children if m.dep_ in ("amod", "compound", "nmod"))]
+        froms += [c for c in t.children if c.dep_ == "prep" and c.lower_ == "from"]
+    for prep in froms:
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            words += [obj, *(m for m in obj.children if m.dep_ in ("amod", "compound", "nmod"))]
     return words
