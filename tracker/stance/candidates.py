@@ -26,10 +26,17 @@ from tracker.stance.speakers import (
     spoken_for,
     subject_holders,
 )
-from tracker.stance.syntax import FUTURE_AUXES, TIME_PREPS, clause_text, dated_before, lemma, subtree_span
+from tracker.stance.syntax import (
+    FUTURE_AUXES,
+    MODAL_AUXES,
+    TIME_PREPS,
+    clause_text,
+    dated_before,
+    lemma,
+    subtree_span,
+)
 from tracker.stance.topics import TROOP_WORDS, combat, topic_mentions
 
-_MODAL_WORDS = {"would", "will", "could", "should", "must", "shall", "can", "may", "might", "'ll", "wo"}
 _INFERRED = ("pronoun", "metonym", "description", "institution")
 _CONFIDENCE_COST = {"pronoun": 0.15, "description": 0.15, "metonym": 0.05, "institution": 0.05, "unknown_person": 0.2}
 
@@ -62,7 +69,7 @@ def topic_mention(k: Knowledge, r: Reading, span: Any, topic: str, term: str, se
         return []
     if w.cue_tok is not None and any(c.dep_ == "nsubjpass" and c.i == w.root.i for c in w.cue_tok.children) and \
             not any(c.dep_ == "agent" for c in w.cue_tok.children) and w.negations and \
-            not any(c.dep_ == "aux" and c.lower_ in _MODAL_WORDS for c in w.cue_tok.children):
+            not any(c.dep_ == "aux" and c.lower_ in MODAL_AUXES for c in w.cue_tok.children):
         return []        # "no formal truce had yet been agreed": a report of facts, not a stance
     if w.cue is None:
         return owned_noun(k, r, span, topic, term, sent, w.polarity)

@@ -30,7 +30,7 @@ from tracker.stance.speakers import late_speech
 from tracker.stance.step import DONE, STOP, Climb
 from tracker.stance.subjects import there_be, topic_is_subject
 from tracker.stance.syntax import (
-    FUTURE_AUXES,
+    MODAL_AUXES,
     RELATIVE_PRONOUNS,
     among_subject,
     for_clause,
@@ -166,8 +166,7 @@ def _relative_clause(lex: Lexicon, c: Climb) -> str | None:
     if not (c.tok.i == w.root.i or w.cue is not None) or c.head.lemma_.lower() in _WARS:
         return STOP     # "his plan to end the war, under which fighting would stop": a war never stands for a truce
     if any(s == w.root or s.is_ancestor(w.root) for s in subjects) and c.tok.i != w.root.i and \
-            not any(x.dep_ == "aux" and x.lower_ in FUTURE_AUXES | {"could", "should", "might", "may"}
-                    for x in c.tok.children):
+            not any(x.dep_ == "aux" and x.lower_ in MODAL_AUXES for x in c.tok.children):
         # "the terms on which the ceasefire was forged": the truce's own event, not what the noun is;
         # but "a deal under which the truce would be extended" says what the deal is.
         return STOP

@@ -122,9 +122,9 @@ def evaluation(lex: Lexicon, tok: Any) -> tuple[int, str] | None:
 
 def negated(lex: Lexicon, tok: Any, via: Any = None) -> int:
     """How many negations a predicate carries ("not", "never", "no plans", "has yet to")."""
+    # A negation word with its own "no" cancels ("no less committed").
     n = sum(1 for c in tok.children if c.dep_ == "neg" or (c.lower_ in lex.negation_words and c.dep_ in ("advmod", "det")
                                                        and not any(g.lower_ in ("no", "not") for g in c.children)))
-    # ("no less committed": a negation word with its own "no" cancels)
     # "no Italian troops would be deployed", "nothing will jeopardise the truce": a subject that is
     # nobody negates its predicate (not when the walk came up through that subject: its "no" is counted).
     n += sum(1 for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and (via is None or c.i != via.i) and (

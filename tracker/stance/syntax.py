@@ -23,8 +23,10 @@ _QUANTIFIERS = {"one", "some", "several", "many", "few", "most", "all", "each", 
 _CONDITION_MARKS = {"if", "unless", "until", "till", "once", "provided", "providing", "as", "only", "so"}
 
 
-# Auxiliaries that put a clause in the future or make it an intention ("will", "would", "'ll").
+# Auxiliaries that put a clause in the future or make it an intention ("will", "would", "'ll"), and
+# every modal auxiliary.
 FUTURE_AUXES = frozenset({"will", "would", "shall", "'ll", "wo"})
+MODAL_AUXES = FUTURE_AUXES | {"could", "should", "must", "can", "may", "might"}
 
 
 def lemma(tok: Any) -> str:
@@ -204,7 +206,6 @@ def _date_of(objects: Any) -> date | None:
         month = next((_MONTHS[t.lower_] for t in words if t.lower_ in _MONTHS and t.pos_ == "PROPN"), 12)
         return date(years[0], month, 28)
     return None
-
 
 
 def among_subject(noun: Any) -> Any:

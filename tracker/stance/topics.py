@@ -141,10 +141,10 @@ def _sender_words(span: Any, troop: Any) -> list[Any]:
     "Russia's soldiers") and what follows "from" in the phrase ("the deployment of troops from NATO
     countries")."""
     words = [m for m in troop.children if m.dep_ in ("amod", "compound", "nmod", "poss")]
-    froms = [t for t in span if t.dep_ == "prep" and t.lower_ == "from"]     # "accept troops from NATO countries"
-    for t in {troop, *span}:
-        froms += [c for c in t.children if c.dep_ == "prep" and c.lower_ == "from"]
-    for prep in froms:
+    # "from" in the phrase, or hung on the verb ("accept troops from NATO countries"), each once
+    froms = {t for t in span if t.dep_ == "prep" and t.lower_ == "from"}
+    froms |= {c for t in (troop, *span) for c in t.children if c.dep_ == "prep" and c.lower_ == "from"}
+    for prep in sorted(froms, key=lambda t: t.i):
         for obj in (c for c in prep.children if c.dep_ == "pobj"):
             words += [obj, *(m for m in obj.children if m.dep_ in ("amod", "compound", "nmod"))]
     return words

@@ -35,7 +35,8 @@ def made_harder(lex: Lexicon, c: Climb) -> str | None:
     if c.lemma not in ("make", "render") or c.w.cue is not None or c.dep not in ("dobj", "ccomp", "nsubj"):
         return None
     words = {t.lower_ for t in head.subtree if t.i >= c.tok.i}
-    side = -1 if words & lex.harder_words else (1 if words & lex.easier_words else 0)
+    harder = bool(words & lex.harder_words)
+    side = -1 if harder else (1 if words & lex.easier_words else 0)
     if not side:
         return None
     subject = next((x for x in head.children if x.dep_ == "nsubj"), None)
@@ -44,7 +45,7 @@ def made_harder(lex: Lexicon, c: Climb) -> str | None:
     if side < 0 and not actor and not negated(lex, head):
         side = 1        # "the sanctions would make a truce harder to reach": the speaker's complaint, for it
     w = c.w
-    w.cue, w.cue_tok = "make harder" if words & lex.harder_words else "make easier", head
+    w.cue, w.cue_tok = "make harder" if harder else "make easier", head
     w.polarity *= side
     w.absorb(lex, head, lexical=False)
     return c.top(head)
